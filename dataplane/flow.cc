@@ -1,0 +1,24 @@
+#include "dataplane/flow.h"
+
+namespace segward::dataplane {
+
+std::string_view flow_state_name(FlowState state) {
+  switch (state) {
+    case FlowState::kNew: return "new";
+    case FlowState::kEstablished: return "established";
+    case FlowState::kClosed: return "closed";
+  }
+  return "unknown";
+}
+
+std::string_view flow_end_reason_name(FlowEndReason reason) {
+  switch (reason) {
+    case FlowEndReason::kTimeout: return "timeout";
+    case FlowEndReason::kForced: return "forced";
+    case FlowEndReason::kShutdown: return "shutdown";
+    case FlowEndReason::kTcpReuse: return "tcp_reuse";
+  }
+  return "unknown";
+}
+
+}  // namespace segward::dataplane

@@ -1,0 +1,76 @@
+#pragma once
+// One tracked flow, and the record it leaves behind when it ends.
+#include <cstdint>
+#include <string_view>
+
+#include "dataplane/flow_key.h"
+
+namespace segward::dataplane {
+
+// The timeout class of a flow; each has its own timeout and its own list.
+enum class FlowState : std::uint8_t { kNew = 0, kEstablished = 1, kClosed = 2 };
+inline constexpr std::size_t kFlowStateCount = 3;
+
+// Why a flow record was written. Names follow Suricata's EVE `flow.reason`.
+enum class FlowEndReason : std::uint8_t { kTimeout = 0, kForced = 1, kShutdown = 2, kTcpReuse = 3 };
+inline constexpr std::size_t kFlowEndReasonCount = 4;
+
+std::string_view flow_state_name(FlowState state);
+std::string_view flow_end_reason_name(FlowEndReason reason);
+
+inline constexpr std::uint32_t kNoFlow = UINT32_MAX;
+
+// Direction index into per-direction counters: 0 toward the server (from the
+// connection's initiator), 1 toward the client.
+inline constexpr int kToServer = 0;
+inline constexpr int kToClient = 1;
+
+struct alignas(64) Flow {
+  FlowKey key;
+  std::uint64_t flow_id = 0;
+  std::uint64_t first_ns = 0;
+  std::uint64_t last_ns = 0;
+  std::uint64_t touched_ns = 0;  // when it last moved to its list's tail
+  std::uint64_t pkts[2] = {0, 0};
+  std::uint64_t bytes[2] = {0, 0};
+  std::uint32_t prev = kNoFlow;  // neighbours in its timeout list
+  std::uint32_t next = kNoFlow;
+  FlowState state = FlowState::kNew;
+  bool client_is_lo = true;      // the initiator is key.addr_lo/port_lo
+  std::uint8_t tcp_flags[2] = {0, 0};  // flags seen per direction (toserver, toclient)
+  std::uint8_t port_index = 0;   // port the first packet arrived on
+};
+
+// What a worker hands to the management thread when a flow ends.
+struct FlowRecord {
+  FlowKey key;
+  std::uint64_t flow_id;
+  std::uint64_t first_ns;
+  std::uint64_t last_ns;
+  std::uint64_t pkts[2];
+  std::uint64_t bytes[2];
+  FlowState state;
+  FlowEndReason reason;
+  bool client_is_lo;
+  std::uint8_t port_index;
+  std::uint8_t tcp_flags[2];
+  std::uint16_t reserved;
+};
+static_assert(sizeof(FlowRecord) % 4 == 0, "ring elements must be a multiple of 4 bytes");
+
+inline FlowRecord make_flow_record(const Flow& f, FlowEndReason reason) {
+  return FlowRecord{f.key,
+                    f.flow_id,
+                    f.first_ns,
+                    f.last_ns,
+                    {f.pkts[0], f.pkts[1]},
+                    {f.bytes[0], f.bytes[1]},
+                    f.state,
+                    reason,
+                    f.client_is_lo,
+                    f.port_index,
+                    {f.tcp_flags[0], f.tcp_flags[1]},
+                    0};
+}
+
+}  // namespace segward::dataplane

@@ -1,0 +1,191 @@
+#include "dataplane/worker.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include <utility>
+
+namespace segward::dataplane {
+
+Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
+               const platform::MbufClock& clock)
+    : setup_(std::move(setup)), flows_(flows), events_(events), counters_(counters), clock_(clock) {}
+
+void Worker::emit(const FlowRecord& record) {
+  DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
+  if (events_.try_push(event)) return;
+  if (!setup_.replay) {
+    counters_.events_dropped.add();
+    return;
+  }
+  // On replay no record may be lost: the management thread drains until this
+  // worker has finished, so waiting here always ends.
+  while (!events_.try_push(event)) rte_pause();
+}
+
+void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
+                           Verdict* verdicts) {
+  const Verdict pass = setup_.mode == Mode::kInline ? Verdict::kForward : Verdict::kObserve;
+  const Verdict malformed = (setup_.mode == Mode::kInline && setup_.drop_malformed) ? Verdict::kDrop : pass;
+  unsigned tracked = 0;
+  std::uint64_t bytes = 0;
+
+  for (std::uint16_t i = 0; i < n; ++i) {
+    if (i + 2 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void*));
+    rte_mbuf* m = pkts[i];
+    bytes += m->pkt_len;
+    verdicts[i] = pass;
+    std::uint64_t ts = now_ns;
+    if (setup_.replay) {
+      if (std::uint64_t stamped = clock_.packet_time_ns(m); stamped != 0) ts = stamped;
+      if (ts > engine_now_ns_) engine_now_ns_ = ts;
+    }
+    net::PacketLayers& p = layers_[i];
+    const net::DecodeError err =
+        net::decode_packet({rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len}, p);
+    if (err != net::DecodeError::kNone) {
+      counters_.decode_errors[static_cast<std::size_t>(err)].add();
+      verdicts[i] = malformed;
+      continue;
+    }
+    switch (p.l3) {
+      case net::L3::kIpv4: counters_.ipv4.add(); break;
+      case net::L3::kIpv6: counters_.ipv6.add(); break;
+      case net::L3::kArp: counters_.arp.add(); continue;
+      default: counters_.other_l3.add(); continue;
+    }
+    if (p.is_fragment) counters_.fragments.add();
+    switch (p.l4) {
+      case net::L4::kTcp: counters_.tcp.add(); break;
+      case net::L4::kUdp: counters_.udp.add(); break;
+      case net::L4::kIcmp:
+      case net::L4::kIcmpv6: counters_.icmp.add(); break;
+      case net::L4::kOther: counters_.other_l4.add(); break;
+      case net::L4::kNone: continue;  // a later fragment: no ports to key on
+    }
+    from_lo_[tracked] = !make_flow_key(p, keys_[tracked]);
+    key_ptrs_[tracked] = &keys_[tracked];
+    tracked_[tracked] = static_cast<std::uint8_t>(i);
+    times_[tracked] = ts;
+    ++tracked;
+  }
+  counters_.rx_packets.add(n);
+  counters_.rx_bytes.add(bytes);
+
+  if (tracked != 0) {
+    flows_.lookup_bulk(key_ptrs_.data(), tracked, positions_.data());
+    const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
+    auto emit_record = [this](const FlowRecord& r) { emit(r); };
+    for (unsigned t = 0; t < tracked; ++t) {
+      std::int32_t pos = positions_[t];
+      // A creation earlier in this burst may have evicted a flow that this
+      // packet's bulk lookup found, or created the flow this packet missed.
+      if (pos < 0 || flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)] != evicted_before) {
+        pos = flows_.lookup(keys_[t]);
+      }
+      const net::PacketLayers& p = layers_[tracked_[t]];
+      const bool is_tcp = p.l4 == net::L4::kTcp;
+      if (pos < 0) {
+        pos = flows_.create(keys_[t], from_lo_[t], p.tcp_flags, link.rx_index, times_[t], emit_record);
+        if (pos < 0) continue;  // counted by the table
+      }
+      flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, pkts[tracked_[t]]->pkt_len, link.rx_index,
+                     times_[t], emit_record);
+    }
+  }
+  std::array<std::uint32_t, kVerdictCount> tally{};
+  for (std::uint16_t i = 0; i < n; ++i) ++tally[static_cast<int>(verdicts[i])];
+  for (std::size_t v = 0; v < kVerdictCount; ++v) {
+    if (tally[v] != 0) counters_.verdicts[v].add(tally[v]);
+  }
+}
+
+void Worker::act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts) {
+  std::array<rte_mbuf*, kBurst> forward;
+  std::array<rte_mbuf*, kBurst> release;
+  std::uint16_t n_forward = 0;
+  std::uint16_t n_release = 0;
+  for (std::uint16_t i = 0; i < n; ++i) {
+    if (verdicts[i] == Verdict::kForward) {
+      forward[n_forward++] = pkts[i];
+    } else {
+      release[n_release++] = pkts[i];
+    }
+  }
+  if (n_forward != 0) {
+    std::uint16_t sent = rte_eth_tx_burst(link.tx_port, setup_.queue, forward.data(), n_forward);
+    if (sent < n_forward) {
+      // One more try: a virtual device's queue often frees up at once.
+      sent += rte_eth_tx_burst(link.tx_port, setup_.queue, forward.data() + sent, n_forward - sent);
+    }
+    counters_.tx_packets.add(sent);
+    if (sent < n_forward) {
+      counters_.tx_dropped.add(n_forward - sent);
+      rte_pktmbuf_free_bulk(forward.data() + sent, n_forward - sent);
+    }
+  }
+  if (n_release != 0) rte_pktmbuf_free_bulk(release.data(), n_release);
+}
+
+void Worker::publish_flow_stats() {
+  const FlowTableStats& s = flows_.stats();
+  counters_.flows_created.set(s.created);
+  for (std::size_t r = 0; r < kFlowEndReasonCount; ++r) counters_.flows_ended[r].set(s.ended[r]);
+  counters_.flows_active.set(s.active);
+  counters_.flow_insert_failed.set(s.insert_failed);
+}
+
+template <Mode kMode>
+void Worker::loop(const std::atomic<bool>& stop) {
+  std::array<rte_mbuf*, kBurst> pkts;
+  std::array<Verdict, kBurst> verdicts;
+  auto emit_record = [this](const FlowRecord& r) { emit(r); };
+  std::uint64_t received = 0;
+  std::uint64_t idle_since_tsc = 0;
+  const std::uint64_t replay_idle_limit = rte_get_tsc_hz() * 2;
+
+  while (!stop.load(std::memory_order_relaxed)) {
+    std::uint16_t polled = 0;
+    const std::uint64_t now = setup_.replay ? 0 : clock_.now_ns();
+    for (const PortLink& link : setup_.links) {
+      const std::uint16_t n = rte_eth_rx_burst(link.rx_port, setup_.queue, pkts.data(), kBurst);
+      if (n == 0) continue;
+      polled += n;
+      process_burst(pkts.data(), n, link, now, verdicts.data());
+      if constexpr (kMode == Mode::kInline) {
+        act(pkts.data(), n, link, verdicts.data());
+      } else {
+        rte_pktmbuf_free_bulk(pkts.data(), n);
+      }
+    }
+    if (!setup_.replay) engine_now_ns_ = now;
+    flows_.expire(engine_now_ns_, kExpireBudget, emit_record);
+    publish_flow_stats();
+    received += polled;
+    if (setup_.replay) {
+      if (received >= setup_.replay_packets) break;
+      // A driver that delivers fewer packets than the file holds must not
+      // hang the replay: give up after two idle seconds.
+      if (polled != 0) {
+        idle_since_tsc = 0;
+      } else if (idle_since_tsc == 0) {
+        idle_since_tsc = rte_rdtsc();
+      } else if (rte_rdtsc() - idle_since_tsc > replay_idle_limit) {
+        break;
+      }
+    }
+  }
+  if (setup_.flush_on_exit) flows_.flush(emit_record);
+  publish_flow_stats();
+}
+
+void Worker::run(const std::atomic<bool>& stop) {
+  if (setup_.mode == Mode::kInline) {
+    loop<Mode::kInline>(stop);
+  } else {
+    loop<Mode::kTap>(stop);
+  }
+}
+
+}  // namespace segward::dataplane

@@ -1,0 +1,85 @@
+#pragma once
+// One dataplane worker, run on one lcore: RX burst -> decode -> flow lookup ->
+// verdict -> TX burst to the peer port (inline) or free (tap). Nothing here
+// allocates, locks or makes a syscall once the worker runs.
+#include <rte_mbuf.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "dataplane/event_ring.h"
+#include "dataplane/flow_table.h"
+#include "dataplane/worker_counters.h"
+#include "decoders/net/packet_layers.h"
+#include "platform/mbuf_clock.h"
+
+namespace segward::dataplane {
+
+enum class Mode : std::uint8_t { kInline, kTap };
+
+inline constexpr std::uint16_t kNoTxPort = UINT16_MAX;
+
+// Where a worker reads and, inline, where it forwards what it read.
+struct PortLink {
+  std::uint16_t rx_port = 0;
+  std::uint16_t tx_port = kNoTxPort;
+  std::uint8_t rx_index = 0;  // index into the configured port list (for in_iface)
+};
+
+struct WorkerSetup {
+  unsigned index = 0;
+  std::uint16_t queue = 0;
+  Mode mode = Mode::kTap;
+  std::vector<PortLink> links;
+  bool drop_malformed = true;   // inline: drop frames whose headers do not decode
+  bool replay = false;          // capture timestamps are engine time; events never dropped
+  std::uint64_t replay_packets = 0;  // replay: stop once this many were received
+  bool flush_on_exit = true;    // end every flow when the loop stops (false between replay files)
+};
+
+class Worker {
+ public:
+  static constexpr std::uint16_t kBurst = 32;
+  static constexpr unsigned kExpireBudget = 128;  // flows ended per loop pass, at most
+
+  Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
+         const platform::MbufClock& clock);
+
+  // Polls until `stop` is set or, on replay, every packet was received; then
+  // ends every flow (reason shutdown) and returns.
+  void run(const std::atomic<bool>& stop);
+
+  // Classifies and accounts one burst read from `link`, fills `verdicts`.
+  void process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
+                     Verdict* verdicts);
+
+  [[nodiscard]] std::uint64_t engine_time_ns() const { return engine_now_ns_; }
+  [[nodiscard]] const WorkerSetup& setup() const { return setup_; }
+
+ private:
+  template <Mode kMode>
+  void loop(const std::atomic<bool>& stop);
+  void act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts);
+  void emit(const FlowRecord& record);
+  void publish_flow_stats();
+
+  WorkerSetup setup_;
+  FlowTable& flows_;
+  EventRing& events_;
+  WorkerCounters& counters_;
+  const platform::MbufClock& clock_;
+  std::uint64_t engine_now_ns_ = 0;
+
+  // Per-burst scratch, reused: no allocation on the path.
+  std::array<net::PacketLayers, kBurst> layers_{};
+  std::array<FlowKey, kBurst> keys_{};
+  std::array<const FlowKey*, kBurst> key_ptrs_{};
+  std::array<std::int32_t, kBurst> positions_{};
+  std::array<std::uint8_t, kBurst> tracked_{};      // burst index of each looked-up packet
+  std::array<bool, kBurst> from_lo_{};
+  std::array<std::uint64_t, kBurst> times_{};
+};
+
+}  // namespace segward::dataplane

@@ -1,0 +1,229 @@
+#include "mgmt/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "platform/eal_session.h"
+
+namespace segward::mgmt {
+namespace {
+
+// Walks the YAML tree with the key path in hand, so every error can say
+// where it is and what was expected there.
+class ConfigReader {
+ public:
+  explicit ConfigReader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const {
+    std::ostringstream out;
+    out << source_;
+    if (!mark.is_null()) out << ':' << mark.line + 1 << ':' << mark.column + 1;
+    out << ": ";
+    if (!path.empty()) out << path << ": ";
+    out << message;
+    throw ConfigError(out.str());
+  }
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const {
+    fail(node.Mark(), path, message);
+  }
+
+  std::string location(const YAML::Node& node) const {
+    return source_ + ':' + std::to_string(node.Mark().line + 1) + ':' + std::to_string(node.Mark().column + 1);
+  }
+
+  void expect_map(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> keys) const {
+    if (!node.IsMap()) fail(node, path, "expected a mapping of keys");
+    for (const auto& entry : node) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; })) {
+        std::string expected;
+        for (const char* k : keys) expected += std::string(expected.empty() ? "" : ", ") + k;
+        fail(entry.first, join(path, key), "unknown key (expected one of: " + expected + ")");
+      }
+    }
+  }
+
+  std::uint64_t uint_value(const YAML::Node& node, const std::string& path, std::uint64_t min,
+                           std::uint64_t max) const {
+    if (!node.IsScalar()) fail(node, path, "expected an integer");
+    const std::string& text = node.Scalar();
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      fail(node, path, "expected an integer, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      fail(node, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
+    }
+    return value;
+  }
+
+  std::string string_value(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar()) fail(node, path, "expected a string");
+    if (node.Scalar().empty()) fail(node, path, "must not be empty");
+    return node.Scalar();
+  }
+
+  bool bool_value(const YAML::Node& node, const std::string& path) const {
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+      fail(node, path, "expected true or false");
+    }
+    return value;
+  }
+
+  std::string choice(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> options) const {
+    const std::string value = string_value(node, path);
+    if (std::none_of(options.begin(), options.end(), [&](const char* o) { return value == o; })) {
+      std::string expected;
+      for (const char* o : options) expected += std::string(expected.empty() ? "" : " or ") + o;
+      fail(node, path, "expected " + expected + ", got '" + value + "'");
+    }
+    return value;
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+ private:
+  std::string source_;
+};
+
+constexpr std::uint64_t kSecondNs = 1'000'000'000ULL;
+constexpr std::uint64_t kMaxTimeoutS = 7 * 24 * 3600;
+
+void read_eal(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "eal", {"args"});
+  if (const YAML::Node args = node["args"]) {
+    if (!args.IsSequence()) r.fail(args, "eal.args", "expected a list of EAL arguments");
+    c.eal_args.clear();
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      c.eal_args.push_back(r.string_value(args[i], "eal.args[" + std::to_string(i) + "]"));
+    }
+  }
+}
+
+void read_ports(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsSequence()) r.fail(node, "dataplane.ports", "expected a list of ports");
+  c.ports_location = r.location(node);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "dataplane.ports[" + std::to_string(i) + "]";
+    const YAML::Node p = node[i];
+    r.expect_map(p, path, {"name", "device", "rx_descriptors", "tx_descriptors"});
+    platform::PortSpec spec;
+    if (!p["name"]) r.fail(p, path + ".name", "required");
+    if (!p["device"]) r.fail(p, path + ".device", "required (a DPDK virtual device or a PCI address)");
+    spec.name = r.string_value(p["name"], path + ".name");
+    spec.device = r.string_value(p["device"], path + ".device");
+    if (p["rx_descriptors"]) {
+      spec.rx_descriptors = static_cast<std::uint16_t>(r.uint_value(p["rx_descriptors"], path + ".rx_descriptors", 64, 32768));
+    }
+    if (p["tx_descriptors"]) {
+      spec.tx_descriptors = static_cast<std::uint16_t>(r.uint_value(p["tx_descriptors"], path + ".tx_descriptors", 64, 32768));
+    }
+    if (!names.insert(spec.name).second) r.fail(p["name"], path + ".name", "duplicate port name '" + spec.name + "'");
+    c.ports.push_back(spec);
+  }
+}
+
+void read_dataplane(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "dataplane", {"mode", "workers", "mbufs", "mbuf_cache", "malformed", "ports", "event_ring"});
+  if (node["mode"]) {
+    c.mode = r.choice(node["mode"], "dataplane.mode", {"inline", "tap"}) == "inline" ? dataplane::Mode::kInline
+                                                                                     : dataplane::Mode::kTap;
+  }
+  if (node["workers"]) c.workers = static_cast<std::uint32_t>(r.uint_value(node["workers"], "dataplane.workers", 1, 64));
+  if (node["mbufs"]) c.mbufs = static_cast<std::uint32_t>(r.uint_value(node["mbufs"], "dataplane.mbufs", 1024, 1u << 24));
+  if (node["mbuf_cache"]) {
+    c.mbuf_cache = static_cast<std::uint32_t>(r.uint_value(node["mbuf_cache"], "dataplane.mbuf_cache", 0, 512));
+  }
+  if (node["malformed"]) {
+    c.drop_malformed = r.choice(node["malformed"], "dataplane.malformed", {"drop", "forward"}) == "drop";
+  }
+  if (node["event_ring"]) {
+    c.event_ring = static_cast<std::uint32_t>(r.uint_value(node["event_ring"], "dataplane.event_ring", 256, 1u << 22));
+  }
+  if (node["ports"]) read_ports(r, node["ports"], c);
+}
+
+void read_flow(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "flow", {"capacity", "timeouts"});
+  if (node["capacity"]) {
+    c.flow_capacity = static_cast<std::uint32_t>(r.uint_value(node["capacity"], "flow.capacity", 1024, 1u << 26));
+  }
+  if (const YAML::Node t = node["timeouts"]) {
+    r.expect_map(t, "flow.timeouts", {"new", "established", "closed"});
+    if (t["new"]) c.flow_timeouts.new_ns = r.uint_value(t["new"], "flow.timeouts.new", 1, kMaxTimeoutS) * kSecondNs;
+    if (t["established"]) {
+      c.flow_timeouts.established_ns = r.uint_value(t["established"], "flow.timeouts.established", 1, kMaxTimeoutS) * kSecondNs;
+    }
+    if (t["closed"]) c.flow_timeouts.closed_ns = r.uint_value(t["closed"], "flow.timeouts.closed", 1, kMaxTimeoutS) * kSecondNs;
+  }
+}
+
+void read_outputs(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "outputs", {"eve"});
+  if (const YAML::Node eve = node["eve"]) {
+    r.expect_map(eve, "outputs.eve", {"path", "stats_interval"});
+    if (eve["path"]) c.eve.path = r.string_value(eve["path"], "outputs.eve.path");
+    if (eve["stats_interval"]) {
+      c.eve.stats_interval_s = static_cast<std::uint32_t>(r.uint_value(eve["stats_interval"], "outputs.eve.stats_interval", 0, 86400));
+    }
+  }
+}
+
+}  // namespace
+
+Config default_config() {
+  Config c;
+  c.eal_args = platform::default_eal_args();
+  return c;
+}
+
+Config parse_config(const std::string& text, const std::string& source) {
+  ConfigReader r(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    r.fail(e.mark, "", "YAML syntax error: " + e.msg);
+  }
+  Config c = default_config();
+  c.source = source;
+  if (root.IsNull()) return c;  // an empty file means all defaults
+  r.expect_map(root, "", {"eal", "dataplane", "flow", "outputs"});
+  if (root["eal"]) read_eal(r, root["eal"], c);
+  if (root["dataplane"]) read_dataplane(r, root["dataplane"], c);
+  if (root["flow"]) read_flow(r, root["flow"], c);
+  if (root["outputs"]) read_outputs(r, root["outputs"], c);
+  return c;
+}
+
+Config load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+void validate_for_run(const Config& c) {
+  const std::string where = c.ports_location.empty() ? c.source + ":1:1" : c.ports_location;
+  if (c.ports.empty()) {
+    throw ConfigError(where + ": dataplane.ports: at least one port is required to run");
+  }
+  if (c.mode == dataplane::Mode::kInline && c.ports.size() != 2) {
+    throw ConfigError(where + ": dataplane.ports: inline mode forwards between exactly 2 ports, " +
+                      std::to_string(c.ports.size()) + " given");
+  }
+}
+
+}  // namespace segward::mgmt

@@ -1,0 +1,54 @@
+#pragma once
+// segward's configuration file: one YAML document, validated as a whole with
+// errors located to file:line:column and the key path, e.g.
+//   segward.yaml:12:7: dataplane.ports[1].rx_descriptors: expected an integer, got 'lots'
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dataplane/flow_table.h"
+#include "dataplane/worker.h"
+#include "platform/ports.h"
+
+namespace segward::mgmt {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct EveOutputConfig {
+  std::string path = "eve.json";  // "-" writes to standard output
+  std::uint32_t stats_interval_s = 30;  // 0: one stats event at exit only
+};
+
+struct Config {
+  std::string source = "<defaults>";  // where it came from, for messages
+  std::vector<std::string> eal_args;
+  dataplane::Mode mode = dataplane::Mode::kTap;
+  std::uint32_t workers = 1;
+  std::uint32_t mbufs = 8191;
+  std::uint32_t mbuf_cache = 256;
+  bool drop_malformed = true;
+  std::vector<platform::PortSpec> ports;
+  std::uint32_t event_ring = 16384;
+  std::uint32_t flow_capacity = 65536;
+  dataplane::FlowTimeouts flow_timeouts;
+  EveOutputConfig eve;
+  // Where `dataplane.ports` was written (for "missing port" messages).
+  std::string ports_location;
+};
+
+// The built-in defaults: a replay-ready tap sensor with no ports.
+Config default_config();
+
+// Parses and validates YAML text; `source` names it in messages. Throws ConfigError.
+Config parse_config(const std::string& text, const std::string& source);
+Config load_config_file(const std::string& path);
+
+// The extra checks `segward run` needs: ports present and consistent with the
+// mode. Throws ConfigError located at dataplane.ports.
+void validate_for_run(const Config& config);
+
+}  // namespace segward::mgmt

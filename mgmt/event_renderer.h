@@ -1,0 +1,22 @@
+#pragma once
+// Turns what the dataplane hands over (flow records, counter snapshots) into
+// schema events. Management thread only.
+#include <string>
+#include <vector>
+
+#include "dataplane/flow.h"
+#include "mgmt/proto/events.pb.h"
+#include "mgmt/stats_snapshot.h"
+
+namespace segward::mgmt {
+
+// `port_names[i]` names the configured port i (EVE in_iface).
+void render_flow_event(const dataplane::FlowRecord& record, const std::vector<std::string>& port_names,
+                       events::Event& out);
+
+void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
+
+// "TCP", "UDP", "ICMP", "IPv6-ICMP" or the protocol number, as Suricata names them.
+std::string ip_proto_name(std::uint8_t proto);
+
+}  // namespace segward::mgmt

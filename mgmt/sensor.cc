@@ -1,0 +1,257 @@
+#include "mgmt/sensor.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "dataplane/event_ring.h"
+#include "dataplane/flow_table.h"
+#include "dataplane/worker.h"
+#include "mgmt/capture_file.h"
+#include "mgmt/event_renderer.h"
+#include "mgmt/eve_writer.h"
+#include "platform/eal_session.h"
+#include "platform/log.h"
+#include "platform/mbuf_clock.h"
+#include "platform/ports.h"
+#include "platform/signals.h"
+#include "platform/startup_error.h"
+
+namespace segward::mgmt {
+namespace {
+
+std::uint64_t wall_now_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+// Everything one lcore owns. Replay runs one stage per capture file, in order,
+// on the same flow table.
+struct WorkerSlot {
+  std::unique_ptr<dataplane::FlowTable> flows;
+  std::unique_ptr<dataplane::EventRing> events;
+  dataplane::WorkerCounters counters;
+  std::vector<std::unique_ptr<dataplane::Worker>> stages;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> finished{false};
+};
+
+int worker_main(void* arg) {
+  auto* slot = static_cast<WorkerSlot*>(arg);
+  for (auto& stage : slot->stages) stage->run(slot->stop);
+  slot->finished.store(true, std::memory_order_release);
+  return 0;
+}
+
+std::vector<std::string> eal_args_for(const Config& config, const std::vector<platform::PortSpec>& ports) {
+  std::vector<std::string> args = config.eal_args;
+  const bool any_pci = std::any_of(ports.begin(), ports.end(),
+                                   [](const auto& p) { return platform::is_pci_address(p.device); });
+  if (any_pci) std::erase(args, std::string("--no-pci"));
+  const auto devices = platform::eal_device_args(ports);
+  args.insert(args.end(), devices.begin(), devices.end());
+  return args;
+}
+
+class EventDrain {
+ public:
+  EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report)
+      : eve_(eve), port_names_(std::move(port_names)), report_(report) {}
+
+  // Moves every pending event of `ring` to the outputs; returns how many.
+  unsigned drain(dataplane::EventRing& ring) {
+    unsigned total = 0;
+    for (;;) {
+      const unsigned n = ring.pop(batch_.data(), static_cast<unsigned>(batch_.size()));
+      for (unsigned i = 0; i < n; ++i) handle(batch_[i]);
+      total += n;
+      if (n < batch_.size()) return total;
+    }
+  }
+
+ private:
+  void handle(const dataplane::DataplaneEvent& e) {
+    if (e.kind != dataplane::EventKind::kFlowEnd) return;
+    render_flow_event(e.flow, port_names_, event_);
+    eve_.write(event_);
+    ++report_.flow_events;
+    const std::uint16_t server_port = e.flow.client_is_lo ? e.flow.key.port_hi : e.flow.key.port_lo;
+    auto& tally = report_.by_service[{event_.proto(), server_port}];
+    ++tally.flows;
+    tally.packets += e.flow.pkts[0] + e.flow.pkts[1];
+    tally.bytes += e.flow.bytes[0] + e.flow.bytes[1];
+  }
+
+  EveWriter& eve_;
+  std::vector<std::string> port_names_;
+  SensorReport& report_;
+  events::Event event_;
+  std::array<dataplane::DataplaneEvent, 256> batch_{};
+};
+
+}  // namespace
+
+SensorReport run_sensor(const Config& config, const SensorOptions& options) {
+  SensorReport report;
+  const bool replay = !options.replay_captures.empty();
+
+  // Ports: the configured ones, or one net_pcap device per capture file.
+  std::vector<platform::PortSpec> ports;
+  std::vector<std::uint64_t> replay_packets;
+  if (replay) {
+    for (std::size_t i = 0; i < options.replay_captures.size(); ++i) {
+      const std::string& file = options.replay_captures[i];
+      if (file.find(',') != std::string::npos) {
+        throw CaptureError(file + ": capture file names with a comma cannot be passed to net_pcap; rename it");
+      }
+      const CaptureScan scan = scan_capture(file);
+      replay_packets.push_back(scan.packets);
+      report.capture_packets += scan.packets;
+      if (i == 0) report.capture_first_ns = scan.first_ns;
+      report.capture_last_ns = std::max(report.capture_last_ns, scan.last_ns);
+      ports.push_back({"pcap" + std::to_string(i), "net_pcap_replay" + std::to_string(i) + ",rx_pcap=" + file, 1024, 1024});
+    }
+  } else {
+    validate_for_run(config);
+    ports = config.ports;
+  }
+  const dataplane::Mode mode = replay ? dataplane::Mode::kTap : config.mode;
+
+  EveWriter eve(config.eve.path);
+  platform::EalSession eal(eal_args_for(config, ports));
+  std::vector<unsigned> lcores = eal.worker_lcores();
+  if (lcores.empty()) {
+    throw StartupError("the EAL has no worker lcore: give it at least two, e.g. eal.args: [..., -l, 0-1]");
+  }
+  const std::uint32_t workers = replay ? 1 : std::min<std::uint32_t>(config.workers, static_cast<std::uint32_t>(lcores.size()));
+  if (!replay && workers < config.workers) {
+    platform::log_warning("dataplane.workers is " + std::to_string(config.workers) + " but the EAL has " +
+                          std::to_string(lcores.size()) + " worker lcores; running " + std::to_string(workers));
+  }
+
+  rte_mempool* pool = platform::create_mbuf_pool(config.mbufs, config.mbuf_cache);
+  std::vector<platform::OpenedPort> opened;
+  struct PortCloser {
+    std::vector<platform::OpenedPort>& ports;
+    ~PortCloser() {
+      for (const auto& p : ports) platform::close_port(p);
+    }
+  } closer{opened};
+  for (const auto& spec : ports) opened.push_back(platform::open_port(spec, static_cast<std::uint16_t>(workers), pool));
+
+  platform::MbufClock clock;
+  clock.init();
+
+  std::vector<std::unique_ptr<WorkerSlot>> slots;
+  for (std::uint32_t w = 0; w < workers; ++w) {
+    auto slot = std::make_unique<WorkerSlot>();
+    const int socket = static_cast<int>(rte_lcore_to_socket_id(lcores[w]));
+    slot->flows = std::make_unique<dataplane::FlowTable>("segward_flows_" + std::to_string(w), config.flow_capacity,
+                                                         config.flow_timeouts, w, socket);
+    slot->events = std::make_unique<dataplane::EventRing>("segward_events_" + std::to_string(w), config.event_ring, socket);
+    auto make_stage = [&](std::vector<dataplane::PortLink> links, std::uint64_t packets, bool flush) {
+      dataplane::WorkerSetup setup;
+      setup.index = w;
+      setup.queue = static_cast<std::uint16_t>(w);
+      setup.mode = mode;
+      setup.links = std::move(links);
+      setup.drop_malformed = config.drop_malformed;
+      setup.replay = replay;
+      setup.replay_packets = packets;
+      setup.flush_on_exit = flush;
+      slot->stages.push_back(std::make_unique<dataplane::Worker>(std::move(setup), *slot->flows, *slot->events,
+                                                                 slot->counters, clock));
+    };
+    if (replay) {
+      for (std::size_t i = 0; i < opened.size(); ++i) {
+        make_stage({{opened[i].port_id, dataplane::kNoTxPort, static_cast<std::uint8_t>(i)}}, replay_packets[i],
+                   i + 1 == opened.size());
+      }
+    } else {
+      std::vector<dataplane::PortLink> links;
+      for (std::size_t i = 0; i < opened.size(); ++i) {
+        dataplane::PortLink link{opened[i].port_id, dataplane::kNoTxPort, static_cast<std::uint8_t>(i)};
+        if (mode == dataplane::Mode::kInline) link.tx_port = opened[1 - i].port_id;
+        links.push_back(link);
+      }
+      make_stage(std::move(links), 0, true);
+    }
+    slots.push_back(std::move(slot));
+  }
+
+  std::vector<std::string> port_names;
+  for (const auto& p : ports) port_names.push_back(p.name);
+  EventDrain drain(eve, port_names, report);
+
+  platform::install_signal_handlers();
+  const std::uint64_t start_tsc = rte_rdtsc();
+  const std::uint64_t start_wall = wall_now_ns();
+  for (std::uint32_t w = 0; w < workers; ++w) {
+    if (rte_eal_remote_launch(worker_main, slots[w].get(), lcores[w]) != 0) {
+      throw StartupError("cannot launch worker " + std::to_string(w) + " on lcore " + std::to_string(lcores[w]));
+    }
+  }
+
+  auto snapshot = [&]() {
+    StatsSnapshot s;
+    for (const auto& slot : slots) add_worker_counters(slot->counters, s);
+    for (const auto& p : opened) {
+      rte_eth_stats st{};
+      if (rte_eth_stats_get(p.port_id, &st) == 0) {
+        s.port_packets += st.ipackets;
+        s.port_missed += st.imissed + st.rx_nombuf;
+        s.port_errors += st.ierrors;
+      }
+    }
+    s.uptime_s = (wall_now_ns() - start_wall) / 1'000'000'000ULL;
+    return s;
+  };
+  events::Event stats_event;
+  auto write_stats = [&]() {
+    render_stats_event(snapshot(), wall_now_ns(), stats_event);
+    eve.write(stats_event);
+    eve.flush();
+  };
+
+  std::uint64_t next_stats = config.eve.stats_interval_s == 0
+                                 ? UINT64_MAX
+                                 : start_wall + config.eve.stats_interval_s * 1'000'000'000ULL;
+  std::uint64_t last_flush = start_wall;
+  for (;;) {
+    unsigned moved = 0;
+    for (auto& slot : slots) moved += drain.drain(*slot->events);
+    const bool all_finished = std::all_of(slots.begin(), slots.end(),
+                                          [](const auto& s) { return s->finished.load(std::memory_order_acquire); });
+    if (all_finished) break;
+    if (platform::stop_requested()) {
+      for (auto& slot : slots) slot->stop.store(true, std::memory_order_relaxed);
+    }
+    const std::uint64_t now = wall_now_ns();
+    if (now >= next_stats) {
+      write_stats();
+      next_stats = now + config.eve.stats_interval_s * 1'000'000'000ULL;
+    } else if (now - last_flush > 1'000'000'000ULL) {
+      eve.flush();
+      last_flush = now;
+    }
+    if (moved == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  rte_eal_mp_wait_lcore();
+  const std::uint64_t end_tsc = rte_rdtsc();
+  for (auto& slot : slots) drain.drain(*slot->events);
+  report.totals = snapshot();
+  write_stats();
+  report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
+  report.events_written = eve.written();
+  return report;
+}
+
+}  // namespace segward::mgmt

@@ -1,0 +1,38 @@
+#pragma once
+// Runs the sensor: EAL, ports, one worker per lcore, and on the main thread
+// the management loop that drains worker events into outputs until a stop.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mgmt/config.h"
+#include "mgmt/stats_snapshot.h"
+
+namespace segward::mgmt {
+
+struct SensorOptions {
+  // Replay these captures through net_pcap in tap mode with capture
+  // timestamps as engine time, instead of the configured ports.
+  std::vector<std::string> replay_captures;
+};
+
+// What a run saw, for the human summary printed at the end.
+struct ServiceTally {
+  std::uint64_t flows = 0, packets = 0, bytes = 0;
+};
+
+struct SensorReport {
+  StatsSnapshot totals;
+  std::uint64_t flow_events = 0;
+  std::uint64_t events_written = 0;
+  double dataplane_seconds = 0;
+  std::uint64_t capture_packets = 0;   // replay: records in the files
+  std::uint64_t capture_first_ns = 0, capture_last_ns = 0;
+  std::map<std::pair<std::string, std::uint16_t>, ServiceTally> by_service;  // (proto, server port)
+};
+
+// Throws StartupError, ConfigError or CaptureError before any packet flows.
+SensorReport run_sensor(const Config& config, const SensorOptions& options);
+
+}  // namespace segward::mgmt

@@ -1,0 +1,33 @@
+#pragma once
+// The sum of all workers' counters at one moment, plus the ports' own
+// statistics: what the management plane reports as `stats`.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "dataplane/worker_counters.h"
+
+namespace segward::mgmt {
+
+struct StatsSnapshot {
+  std::uint64_t uptime_s = 0;
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_bytes = 0;
+  std::array<std::uint64_t, net::kDecodeErrorCount> decode_errors{};
+  std::uint64_t ipv4 = 0, ipv6 = 0, arp = 0, other_l3 = 0;
+  std::uint64_t tcp = 0, udp = 0, icmp = 0, other_l4 = 0, fragments = 0;
+  std::array<std::uint64_t, dataplane::kVerdictCount> verdicts{};
+  std::uint64_t tx_packets = 0, tx_dropped = 0;
+  std::uint64_t flows_created = 0, flows_active = 0, flow_insert_failed = 0;
+  std::array<std::uint64_t, dataplane::kFlowEndReasonCount> flows_ended{};
+  std::uint64_t events_dropped = 0;
+  std::uint64_t port_packets = 0, port_missed = 0, port_errors = 0;
+
+  [[nodiscard]] std::uint64_t decode_error_total() const;
+};
+
+// Sums per-worker counters (each written by one worker, read here racily but
+// atomically per counter).
+void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out);
+
+}  // namespace segward::mgmt

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package segward needs to build, run and test.
+# Idempotent: apt-get skips what is already installed. Run as root.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config clang libclang-rt-14-dev
+  # the fixed stack
+  dpdk dpdk-dev libdpdk-dev libhyperscan-dev libpcap-dev
+  libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  # tests: real servers and clients, captures, namespaces
+  tshark tcpdump iproute2 ethtool procps netcat-openbsd
+  zookeeperd zookeeper-bin python3 python3-kazoo
+  # benchmarks
+  valgrind
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (sudo $0)" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps.sh: all ${#packages[@]} packages present"
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The zookeeperd package starts a system-wide server on 2181; segward's tests
+# start their own servers in private namespaces and do not need it.
+if command -v systemctl >/dev/null && systemctl is-active -q zookeeper 2>/dev/null; then
+  systemctl stop zookeeper || true
+fi
+echo "install-deps.sh: installed ${missing[*]}"

@@ -1,0 +1,152 @@
+// Replays a capture of real traffic through the real EAL, net_pcap and a
+// dataplane Worker on its own lcore, counting heap allocations made by the
+// worker thread: the per-packet path must make none.
+#include <gtest/gtest.h>
+#include <rte_bus_vdev.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include <pcap/pcap.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "dataplane/event_ring.h"
+#include "dataplane/flow_table.h"
+#include "dataplane/worker.h"
+#include "mgmt/capture_file.h"
+#include "platform/mbuf_clock.h"
+#include "platform/ports.h"
+#include "tests/support/alloc_counter.h"
+
+namespace segward {
+namespace {
+
+struct WorkerRun {
+  dataplane::Worker* worker;
+  const std::atomic<bool>* stop;
+  std::uint64_t allocations = 0;
+};
+
+int run_counted(void* arg) {
+  auto* run = static_cast<WorkerRun*>(arg);
+  test::arm_alloc_counter();
+  run->worker->run(*run->stop);
+  run->allocations = test::disarm_alloc_counter();
+  return 0;
+}
+
+void replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity) {
+  const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
+  ASSERT_GT(scan.packets, 0u);
+  ASSERT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
+  static rte_mempool* pool = platform::create_mbuf_pool(4095, 128);
+  const platform::OpenedPort port = platform::open_port({"pcap", vdev_name, 512, 512}, 1, pool);
+  platform::MbufClock clock;
+  clock.init();
+
+  // A small table, so the replay also exercises eviction.
+  dataplane::FlowTable flows("flows_" + vdev_name.substr(vdev_name.size() - 1), flow_capacity, {}, 1, 0);
+  dataplane::EventRing events("events_" + vdev_name.substr(vdev_name.size() - 1), 1024, 0);
+  dataplane::WorkerCounters counters;
+  dataplane::WorkerSetup setup;
+  setup.links = {{port.port_id, dataplane::kNoTxPort, 0}};
+  setup.replay = true;
+  setup.replay_packets = scan.packets;
+  dataplane::Worker worker(setup, flows, events, counters, clock);
+
+  std::atomic<bool> stop{false};
+  WorkerRun run{&worker, &stop};
+  const unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+  ASSERT_LT(lcore, RTE_MAX_LCORE) << "needs a worker lcore (-l 0-1)";
+  ASSERT_EQ(0, rte_eal_remote_launch(run_counted, &run, lcore));
+  std::uint64_t flow_events = 0;
+  std::uint64_t packets_in_flows = 0;
+  std::vector<dataplane::DataplaneEvent> batch(64);
+  for (;;) {
+    const bool done = rte_eal_get_lcore_state(lcore) == WAIT;
+    for (unsigned n; (n = events.pop(batch.data(), 64)) != 0;) {
+      for (unsigned i = 0; i < n; ++i) {
+        ++flow_events;
+        packets_in_flows += batch[i].flow.pkts[0] + batch[i].flow.pkts[1];
+      }
+    }
+    if (done) break;
+    std::this_thread::yield();
+  }
+  rte_eal_wait_lcore(lcore);
+  platform::close_port(port);
+
+  EXPECT_EQ(0u, run.allocations) << "the worker allocated on the packet path";
+  EXPECT_EQ(scan.packets, counters.rx_packets.get());
+  EXPECT_GT(flow_events, 0u);
+  EXPECT_EQ(counters.flows_created.get(), flow_events) << "every created flow is reported exactly once";
+  EXPECT_LE(packets_in_flows, scan.packets);
+}
+
+TEST(ReplayNoAlloc, BundledCaptureOfRealTraffic) {
+  replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc0", 65536);
+}
+
+// Writes `flows` TCP SYNs from distinct source ports, 192.0.2.1 -> 198.51.100.1:5050.
+std::string write_syn_flood_capture(unsigned flows) {
+  const std::string path = ::testing::TempDir() + "/noalloc_syn_flood.pcap";
+  pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
+  pcap_dumper_t* dump = pcap_dump_open(dead, path.c_str());
+  EXPECT_NE(nullptr, dump);
+  std::uint8_t frame[60] = {0};
+  const std::uint8_t head[] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,  // Ethernet
+                               0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0,              // IPv4
+                               192, 0, 2, 1, 198, 51, 100, 1};
+  std::memcpy(frame, head, sizeof head);
+  for (unsigned i = 0; i < flows; ++i) {
+    std::uint8_t* tcp = frame + 34;
+    const std::uint16_t sport = static_cast<std::uint16_t>(10000 + i);
+    tcp[0] = sport >> 8;
+    tcp[1] = sport & 0xff;
+    tcp[2] = 5050 >> 8;
+    tcp[3] = 5050 & 0xff;
+    tcp[12] = 5 << 4;
+    tcp[13] = 0x02;  // SYN
+    pcap_pkthdr h{};
+    h.ts.tv_sec = 1795519869 + i / 1000;
+    h.ts.tv_usec = i % 1000;
+    h.caplen = h.len = sizeof frame;
+    pcap_dump(reinterpret_cast<u_char*>(dump), &h, frame);
+  }
+  pcap_dump_close(dump);
+  pcap_close(dead);
+  return path;
+}
+
+TEST(ReplayNoAlloc, FlowTableEvictionAllocatesNothingEither) {
+  // 5,000 flows into a 1,024-flow table: most creations evict.
+  replay_and_count(write_syn_flood_capture(5000), "net_pcap_noalloc1", 1024);
+}
+
+TEST(ReplayNoAlloc, CounterSeesAllocationsOnTheWorkerThread) {
+  // The instrument itself must be able to fail: an allocation on a worker
+  // lcore is counted.
+  struct Probe {
+    std::uint64_t count = 0;
+  } probe;
+  const unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+  ASSERT_EQ(0, rte_eal_remote_launch(
+                   [](void* arg) {
+                     test::arm_alloc_counter();
+                     auto* v = new std::vector<int>(100);
+                     asm volatile("" : : "r"(v) : "memory");  // keep the allocation
+                     delete v;
+                     static_cast<Probe*>(arg)->count = test::disarm_alloc_counter();
+                     return 0;
+                   },
+                   &probe, lcore));
+  rte_eal_wait_lcore(lcore);
+  EXPECT_GE(probe.count, 1u);
+}
+
+}  // namespace
+}  // namespace segward

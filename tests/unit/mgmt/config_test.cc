@@ -1,0 +1,118 @@
+// The configuration file: what is accepted, and the located one-line errors
+// for what is not.
+#include "mgmt/config.h"
+
+#include <gtest/gtest.h>
+
+namespace segward::mgmt {
+namespace {
+
+std::string error_of(const std::string& yaml, bool for_run = false) {
+  try {
+    const Config c = parse_config(yaml, "segward.yaml");
+    if (for_run) validate_for_run(c);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, EmptyFileMeansDefaults) {
+  const Config c = parse_config("", "segward.yaml");
+  EXPECT_EQ(dataplane::Mode::kTap, c.mode);
+  EXPECT_EQ(1u, c.workers);
+  EXPECT_FALSE(c.eal_args.empty());
+  EXPECT_EQ("eve.json", c.eve.path);
+}
+
+TEST(Config, ReadsAFullInlineConfig) {
+  const Config c = parse_config(R"(
+eal:
+  args: [--no-huge, --in-memory, --no-pci, -l, 0-2]
+dataplane:
+  mode: inline
+  workers: 2
+  mbufs: 16384
+  malformed: forward
+  ports:
+    - name: outside
+      device: net_af_packet0,iface=eth1
+      rx_descriptors: 2048
+    - name: inside
+      device: "0000:03:00.1"
+flow:
+  capacity: 200000
+  timeouts: {new: 20, established: 600, closed: 3}
+outputs:
+  eve: {path: /var/log/segward/eve.json, stats_interval: 10}
+)",
+                                "segward.yaml");
+  validate_for_run(c);
+  EXPECT_EQ(dataplane::Mode::kInline, c.mode);
+  EXPECT_EQ(2u, c.workers);
+  EXPECT_EQ(16384u, c.mbufs);
+  EXPECT_FALSE(c.drop_malformed);
+  ASSERT_EQ(2u, c.ports.size());
+  EXPECT_EQ("outside", c.ports[0].name);
+  EXPECT_EQ("net_af_packet0,iface=eth1", c.ports[0].device);
+  EXPECT_EQ(2048, c.ports[0].rx_descriptors);
+  EXPECT_EQ("0000:03:00.1", c.ports[1].device);
+  EXPECT_EQ(200000u, c.flow_capacity);
+  EXPECT_EQ(20'000'000'000ULL, c.flow_timeouts.new_ns);
+  EXPECT_EQ(3'000'000'000ULL, c.flow_timeouts.closed_ns);
+  EXPECT_EQ("/var/log/segward/eve.json", c.eve.path);
+  EXPECT_EQ(10u, c.eve.stats_interval_s);
+  EXPECT_EQ((std::vector<std::string>{"--no-huge", "--in-memory", "--no-pci", "-l", "0-2"}), c.eal_args);
+}
+
+TEST(Config, UnknownKeyIsLocatedAndListsTheValidOnes) {
+  EXPECT_EQ("segward.yaml:3:3: dataplane.wokers: unknown key (expected one of: mode, workers, mbufs, mbuf_cache, "
+            "malformed, ports, event_ring)",
+            error_of("dataplane:\n  mode: tap\n  wokers: 2\n"));
+  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, outputs)",
+            error_of("outputz: {}\n"));
+}
+
+TEST(Config, WrongTypeIsLocatedWithTheKeyPath) {
+  EXPECT_EQ("segward.yaml:3:14: dataplane.workers: expected an integer, got 'lots'",
+            error_of("\ndataplane:\n    workers: lots\n"));
+  EXPECT_EQ(
+      "segward.yaml:6:23: dataplane.ports[1].rx_descriptors: expected an integer, got 'many'",
+      error_of("dataplane:\n  ports:\n    - name: a\n      device: net_null0\n    - {name: b, device: net_null1,\n"
+               "      rx_descriptors: many}\n"));
+  EXPECT_EQ("segward.yaml:1:19: dataplane.mode: expected inline or tap, got 'bridge'",
+            error_of("dataplane: {mode: bridge}\n"));
+  EXPECT_EQ("segward.yaml:1:13: eal.args: expected a list of EAL arguments", error_of("eal: {args: -l 0}\n"));
+}
+
+TEST(Config, OutOfRangeValuesAreRefused) {
+  EXPECT_EQ("segward.yaml:1:24: flow.timeouts.new: must be between 1 and 604800, got 0",
+            error_of("flow: {timeouts: {new: 0}}\n"));
+  EXPECT_EQ("segward.yaml:1:22: dataplane.workers: must be between 1 and 64, got 65",
+            error_of("dataplane: {workers: 65}\n"));
+}
+
+TEST(Config, MissingOrDuplicatePortsAreRefusedForRun) {
+  EXPECT_EQ("segward.yaml:1:1: dataplane.ports: at least one port is required to run",
+            error_of("dataplane: {mode: tap}\n", true));
+  EXPECT_EQ("segward.yaml:4:5: dataplane.ports: inline mode forwards between exactly 2 ports, 1 given",
+            error_of("dataplane:\n  mode: inline\n  ports:\n    - {name: a, device: net_null0}\n", true));
+  EXPECT_EQ("segward.yaml:2:40: dataplane.ports[1].name: duplicate port name 'a'",
+            error_of("dataplane:\n  ports: [{name: a, device: x}, {name: a, device: y}]\n"));
+  EXPECT_EQ("segward.yaml:2:11: dataplane.ports[0].device: required (a DPDK virtual device or a PCI address)",
+            error_of("dataplane:\n  ports: [{name: a}]\n"));
+}
+
+TEST(Config, YamlSyntaxErrorsAreLocated) {
+  const std::string e = error_of("dataplane:\n  mode: [inline\n");
+  EXPECT_TRUE(e.starts_with("segward.yaml:")) << e;
+  EXPECT_NE(std::string::npos, e.find("YAML syntax error")) << e;
+  EXPECT_EQ(std::string::npos, e.find('\n')) << "one line";
+}
+
+TEST(Config, MissingFileIsAnError) {
+  EXPECT_THROW(load_config_file("/nonexistent/segward.yaml"), ConfigError);
+}
+
+}  // namespace
+}  // namespace segward::mgmt

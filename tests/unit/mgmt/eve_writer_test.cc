@@ -1,0 +1,72 @@
+// EVE rendering: Suricata's field names, numbers as JSON numbers, timestamps.
+#include "mgmt/eve_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "mgmt/event_renderer.h"
+
+namespace segward::mgmt {
+namespace {
+
+TEST(EveTime, SuricataFormatInUtc) {
+  EXPECT_EQ("2026-11-24T11:31:09.123456+0000", format_eve_time(1795519869'123456789ULL));
+  EXPECT_EQ("1970-01-01T00:00:00.000000+0000", format_eve_time(0));
+}
+
+TEST(EveJson, UnquotesOnly64BitIntegerFields) {
+  std::string json = R"({"flow_id":"123","src_ip":"10","flow":{"pkts_toserver":"5","state":"new"},)"
+                     R"("stats":{"decoder":{"errors":{"eth_truncated":"7","tcp_truncated":"0"}}}})";
+  unquote_int64_fields(json);
+  EXPECT_EQ(R"({"flow_id":123,"src_ip":"10","flow":{"pkts_toserver":5,"state":"new"},)"
+            R"("stats":{"decoder":{"errors":{"eth_truncated":7,"tcp_truncated":0}}}})",
+            json);
+}
+
+dataplane::FlowRecord sample_record() {
+  dataplane::FlowRecord r{};
+  r.key.addr_lo = {192, 0, 2, 1};
+  r.key.addr_hi = {192, 0, 2, 20};
+  r.key.port_lo = 2181;
+  r.key.port_hi = 40000;
+  r.key.proto = 6;
+  r.client_is_lo = false;
+  r.flow_id = 42;
+  r.first_ns = 1795519869'000000000ULL;
+  r.last_ns = 1795519872'500000000ULL;
+  r.pkts[0] = 5;
+  r.pkts[1] = 0;
+  r.bytes[0] = 400;
+  r.bytes[1] = 0;
+  r.state = dataplane::FlowState::kNew;
+  r.reason = dataplane::FlowEndReason::kTimeout;
+  r.tcp_flags[0] = net::tcp_flags::kSyn;
+  return r;
+}
+
+TEST(EveJson, FlowEventHasSuricataFieldsAndZeroCounts) {
+  events::Event e;
+  render_flow_event(sample_record(), {"tap0"}, e);
+  const std::string path = ::testing::TempDir() + "/eve_flow_test.json";
+  std::remove(path.c_str());
+  {
+    EveWriter w(path);
+    w.write(e);
+  }
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(
+      R"({"timestamp":"2026-11-24T11:31:12.500000+0000","flow_id":42,"in_iface":"tap0","event_type":"flow",)"
+      R"("src_ip":"192.0.2.20","src_port":40000,"dest_ip":"192.0.2.1","dest_port":2181,"proto":"TCP",)"
+      R"("flow":{"pkts_toserver":5,"pkts_toclient":0,"bytes_toserver":400,"bytes_toclient":0,)"
+      R"("start":"2026-11-24T11:31:09.000000+0000","end":"2026-11-24T11:31:12.500000+0000","age":3,)"
+      R"("state":"new","reason":"timeout"},)"
+      R"("tcp":{"tcp_flags":"02","tcp_flags_ts":"02","tcp_flags_tc":"00","syn":true,"fin":false,"rst":false}})",
+      line);
+}
+
+}  // namespace
+}  // namespace segward::mgmt
