@@ -11,7 +11,7 @@ packages=(
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev
   # tests: real servers and clients, captures, namespaces
-  tshark tcpdump iproute2 ethtool procps netcat-openbsd
+  tshark tcpdump iproute2 iputils-ping ethtool procps netcat-openbsd
   zookeeperd zookeeper-bin python3 python3-kazoo
   # benchmarks
   valgrind

@@ -94,7 +94,12 @@ int main(int argc, char** argv) {
     }
     auto config = load_or_default(config_path);
     if (*run) {
-      segward::mgmt::run_sensor(config, {});
+      const auto report = segward::mgmt::run_sensor(config, {});
+      // One machine-readable line for operators and the benchmark script.
+      const double secs = report.dataplane_seconds;
+      std::fprintf(stderr, "dataplane: %llu packets in %.3f s (%.0f packets/s)\n",
+                   static_cast<unsigned long long>(report.totals.rx_packets), secs,
+                   secs > 0 ? static_cast<double>(report.totals.rx_packets) / secs : 0.0);
       return kExitOk;
     }
     // replay
