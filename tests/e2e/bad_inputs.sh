@@ -8,15 +8,7 @@
 # Exit codes: 2 = usage or config error, 3 = capture file error.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 SEGWARD_BIN" >&2
-    exit 2
-fi
-BIN=$(realpath "$1")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-TMP=$(mktemp -d /tmp/seg-bad.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" bad "$@"
 cd "$TMP"
 ulimit -c unlimited 2>/dev/null || true
 

@@ -11,10 +11,8 @@
 #   inline_netns.sh SEGWARD_BIN
 set -euo pipefail
 
-[[ $# -eq 1 ]] || { echo "usage: $0 SEGWARD_BIN" >&2; exit 2; }
-BIN=$(realpath "$1")
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" inline "$@"
 PY=/usr/bin/python3
-TMP=$(mktemp -d /tmp/seg-inline.XXXXXX)
 ID=$$
 NSA=swa$ID NSB=swb$ID
 AIN=sa${ID}i ASW=sa${ID}s BIN_IF=sb${ID}i BSW=sb${ID}s

@@ -6,15 +6,7 @@
 #   replay_vs_tshark.sh SEGWARD_BIN
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 SEGWARD_BIN" >&2
-    exit 2
-fi
-BIN=$(realpath "$1")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-TMP=$(mktemp -d /tmp/seg-replay.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" replay "$@"
 
 echo "== capturing fresh ZooKeeper traffic"
 timeout 180 bash "$ROOT/tests/data/make-zk-capture.sh" "$TMP/zk.pcap"
