@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   # tests: real servers and clients, captures, namespaces
   tshark tcpdump iproute2 iputils-ping ethtool procps netcat-openbsd
-  zookeeperd zookeeper-bin python3 python3-kazoo
+  zookeeperd zookeeper-bin libzookeeper-java libslf4j-java default-jre-headless python3 python3-kazoo
   # benchmarks
   valgrind
 )
@@ -34,7 +34,7 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer once, non-interactively.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get install -y -qq "${missing[@]}"
 # The zookeeperd package starts a system-wide server on 2181; segward's tests
 # start their own servers in private namespaces and do not need it.
 if command -v systemctl >/dev/null && systemctl is-active -q zookeeper 2>/dev/null; then
