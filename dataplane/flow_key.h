@@ -30,8 +30,14 @@ inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key) {
     // ICMP has no ports; type/code would split request and reply, so use none.
     sport = dport = 0;
   }
-  const int order = std::memcmp(p.src_ip.bytes.data(), p.dst_ip.bytes.data(), 16);
-  const bool reverse = order > 0 || (order == 0 && sport > dport);
+  // Any total order makes the key symmetric; comparing the addresses as two
+  // native 64-bit words is cheaper than memcmp's lexicographic order.
+  std::uint64_t s[2], d[2];
+  std::memcpy(s, p.src_ip.bytes.data(), 16);
+  std::memcpy(d, p.dst_ip.bytes.data(), 16);
+  const bool reverse = s[0] != d[0]   ? s[0] > d[0]
+                       : s[1] != d[1] ? s[1] > d[1]
+                                      : sport > dport;
   const auto& lo = reverse ? p.dst_ip : p.src_ip;
   const auto& hi = reverse ? p.src_ip : p.dst_ip;
   key.addr_lo = lo.bytes;

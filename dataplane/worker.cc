@@ -15,12 +15,13 @@ Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCou
 void Worker::emit(const FlowRecord& record) {
   DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
   if (events_.try_push(event)) return;
-  if (!setup_.replay) {
+  if (!setup_.replay && !stopping_) {
     counters_.events_dropped.add();
     return;
   }
-  // On replay no record may be lost: the management thread drains until this
-  // worker has finished, so waiting here always ends.
+  // On replay, and for the flows ended at shutdown, no record may be lost:
+  // the management thread drains until this worker has finished, so waiting
+  // here always ends.
   while (!events_.try_push(event)) rte_pause();
 }
 
@@ -176,6 +177,7 @@ void Worker::loop(const std::atomic<bool>& stop) {
       }
     }
   }
+  stopping_ = true;
   if (setup_.flush_on_exit) flows_.flush(emit_record);
   publish_flow_stats();
 }

@@ -71,6 +71,7 @@ class Worker {
   WorkerCounters& counters_;
   const platform::MbufClock& clock_;
   std::uint64_t engine_now_ns_ = 0;
+  bool stopping_ = false;  // the loop has ended: flush without dropping events
 
   // Per-burst scratch, reused: no allocation on the path.
   std::array<net::PacketLayers, kBurst> layers_{};

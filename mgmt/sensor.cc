@@ -66,14 +66,23 @@ class EventDrain {
   EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report)
       : eve_(eve), port_names_(std::move(port_names)), report_(report) {}
 
-  // Moves every pending event of `ring` to the outputs; returns how many.
-  unsigned drain(dataplane::EventRing& ring) {
+  // Moves pending events of `ring` to the outputs, at most `limit` of them,
+  // so a worker that produces faster than we write cannot keep the control
+  // loop from seeing a stop request. Returns how many it moved.
+  unsigned drain(dataplane::EventRing& ring, unsigned limit = 8192) {
     unsigned total = 0;
-    for (;;) {
+    while (total < limit) {
       const unsigned n = ring.pop(batch_.data(), static_cast<unsigned>(batch_.size()));
       for (unsigned i = 0; i < n; ++i) handle(batch_[i]);
       total += n;
-      if (n < batch_.size()) return total;
+      if (n < batch_.size()) break;
+    }
+    return total;
+  }
+
+  // Everything left, once the workers have finished.
+  void drain_all(dataplane::EventRing& ring) {
+    while (drain(ring) != 0) {
     }
   }
 
@@ -246,7 +255,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   }
   rte_eal_mp_wait_lcore();
   const std::uint64_t end_tsc = rte_rdtsc();
-  for (auto& slot : slots) drain.drain(*slot->events);
+  for (auto& slot : slots) drain.drain_all(*slot->events);
   report.totals = snapshot();
   write_stats();
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
