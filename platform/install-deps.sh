@@ -18,7 +18,8 @@ packages=(
 )
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps.sh: run as root (sudo $0)" >&2
+  if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
+  echo "install-deps.sh: run as root" >&2
   exit 1
 fi
 
