@@ -92,7 +92,9 @@ OpenedPort open_port(const PortSpec& spec, std::uint16_t queues, rte_mempool* po
         info.hash_key_size != 0 ? std::min<std::uint8_t>(info.hash_key_size, key.size()) : 40;
     conf.rx_adv_conf.rss_conf.rss_hf = wanted_hash & info.flow_type_rss_offloads;
     port.symmetric_rss = true;
-  } else if (queues > 1) {
+  } else if (queues > 1 && port.driver != "net_af_packet") {
+    // net_af_packet needs no RSS: its queues are PACKET_FANOUT_HASH sockets,
+    // and the kernel's fanout hash is symmetric already.
     log_warning("port " + spec.name + " (" + port.driver +
                 ") has no RSS: flows may be split across workers");
   }

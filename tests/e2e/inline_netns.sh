@@ -8,8 +8,14 @@
 # packet and byte counts per direction that tcpdump sees inside ns A.
 # Tap: segward observes the same attempt and forwards nothing.
 #
-#   inline_netns.sh SEGWARD_BIN
+#   inline_netns.sh SEGWARD_BIN [WORKERS]
+#
+# With WORKERS > 1 each port gets that many queue pairs (the kernel's
+# symmetric fanout hash spreads flows over them) and segward one worker per
+# queue; the EAL maps the extra worker lcores onto the machine's CPUs.
 set -euo pipefail
+WORKERS=${2:-1}
+set -- "$1"
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh" inline "$@"
 PY=/usr/bin/python3
@@ -61,17 +67,21 @@ MAC_B=$(ip -n "$NSB" -o link show "$BIN_IF" | grep -o 'link/ether [0-9a-f:]*' | 
 ip -n "$NSA" neigh replace 192.0.2.2 lladdr "$MAC_B" dev "$AIN" nud permanent
 ip -n "$NSB" neigh replace 192.0.2.1 lladdr "$MAC_A" dev "$BIN_IF" nud permanent
 
+# lcore 0 manages; lcores 1..WORKERS poll, spread over the CPUs there are.
+LCORES="0@0"
+for ((w = 1; w <= WORKERS; w++)); do LCORES+=",$w@$(( w % $(nproc) ))"; done
+
 write_config() {  # mode eve
     cat >"$TMP/segward-$1.yaml" <<YAML
 eal:
-  args: [--no-huge, --no-shconf, --no-pci, -l, "0-1", -m, "256", --no-telemetry, --log-level, "*:error"]
+  args: [--no-huge, --no-shconf, --no-pci, --lcores, "$LCORES", -m, "256", --no-telemetry, --log-level, "*:error"]
 dataplane:
   mode: $1
-  workers: 1
-  mbufs: 4095
+  workers: $WORKERS
+  mbufs: 8191
   ports:
-    - {name: segment-a, device: "net_af_packet0,iface=$ASW"}
-    - {name: segment-b, device: "net_af_packet1,iface=$BSW"}
+    - {name: segment-a, device: "net_af_packet0,iface=$ASW,qpairs=$WORKERS"}
+    - {name: segment-b, device: "net_af_packet1,iface=$BSW,qpairs=$WORKERS"}
 flow:
   timeouts: {new: 30, established: 300, closed: 5}
 outputs:
