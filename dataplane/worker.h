@@ -55,8 +55,6 @@ class Worker {
   void process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
                      Verdict* verdicts);
 
-  [[nodiscard]] std::uint64_t engine_time_ns() const { return engine_now_ns_; }
-  [[nodiscard]] const WorkerSetup& setup() const { return setup_; }
 
  private:
   template <Mode kMode>

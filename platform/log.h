@@ -5,12 +5,7 @@
 
 namespace segward::platform {
 
-enum class LogLevel { kError, kWarning, kInfo, kDebug };
-
-void set_log_level(LogLevel level);
-void log(LogLevel level, std::string_view message);
-inline void log_error(std::string_view m) { log(LogLevel::kError, m); }
-inline void log_warning(std::string_view m) { log(LogLevel::kWarning, m); }
-inline void log_info(std::string_view m) { log(LogLevel::kInfo, m); }
+void log_error(std::string_view message);
+void log_warning(std::string_view message);
 
 }  // namespace segward::platform
