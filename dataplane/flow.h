@@ -1,5 +1,6 @@
 #pragma once
 // One tracked flow, and the record it leaves behind when it ends.
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -25,21 +26,28 @@ inline constexpr std::uint32_t kNoFlow = UINT32_MAX;
 inline constexpr int kToServer = 0;
 inline constexpr int kToClient = 1;
 
+// Two cache lines: the first holds everything a packet updates, so the
+// per-packet path touches (and prefetches) one line; the second what only
+// creation, list moves and expiry read.
 struct alignas(64) Flow {
-  FlowKey key;
-  std::uint64_t flow_id = 0;
-  std::uint64_t first_ns = 0;
+  // hot: written per packet
   std::uint64_t last_ns = 0;
   std::uint64_t touched_ns = 0;  // when it last moved to its list's tail
   std::uint64_t pkts[2] = {0, 0};
   std::uint64_t bytes[2] = {0, 0};
-  std::uint32_t prev = kNoFlow;  // neighbours in its timeout list
-  std::uint32_t next = kNoFlow;
   FlowState state = FlowState::kNew;
   bool client_is_lo = true;      // the initiator is key.addr_lo/port_lo
   std::uint8_t tcp_flags[2] = {0, 0};  // flags seen per direction (toserver, toclient)
   std::uint8_t port_index = 0;   // port the first packet arrived on
+  // cold
+  alignas(64) FlowKey key;
+  std::uint64_t flow_id = 0;
+  std::uint64_t first_ns = 0;
+  std::uint32_t prev = kNoFlow;  // neighbours in its timeout list
+  std::uint32_t next = kNoFlow;
 };
+static_assert(sizeof(Flow) == 128, "two cache lines");
+static_assert(offsetof(Flow, key) == 64, "per-packet fields fit the first line");
 
 // What a worker hands to the management thread when a flow ends.
 struct FlowRecord {

@@ -76,6 +76,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
 
   if (tracked != 0) {
     flows_.lookup_bulk(key_ptrs_.data(), tracked, positions_.data());
+    // The flows of a burst are scattered over the table: start fetching them
+    // all before the first one is touched.
+    for (unsigned t = 0; t < tracked; ++t) {
+      if (positions_[t] >= 0) rte_prefetch0(&flows_.at(positions_[t]));
+    }
     const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
     auto emit_record = [this](const FlowRecord& r) { emit(r); };
     for (unsigned t = 0; t < tracked; ++t) {

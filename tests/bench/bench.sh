@@ -1,116 +1,312 @@
 #!/usr/bin/env bash
-# segward against the machine's I/O ceiling, in one run on the same sources:
+# segward against the machine's I/O ceiling, in one run, on the same sources:
+#
 #   dpdk-testpmd io forwarding  vs  segward inline (flow tracking on),
-#   both net_pcap,rx_pcap=F,infinite_rx=1 -> net_null, one forwarding core,
-# then instructions per packet from callgrind on a fixed replay.
+#   both: net_pcap0,rx_pcap=F,infinite_rx=1 -> net_null0,no-rx=1, one
+#   forwarding core, the same EAL arguments, the same mbuf count;
 #
-#   bench.sh SEGWARD_BIN [--duration SECONDS] [--skip-callgrind]
+# then, unless --skip-callgrind, instructions per packet from callgrind on a
+# fixed `segward replay` of each source.
 #
-# Packets/s are each program's own count over its own forwarding time:
-# testpmd's per-second Rx-pps samples (median, the first two dropped as
-# warm-up) and segward's `dataplane:` line (packets / time from worker launch
-# to stop). Ratios matter; absolute rates on a shared 2-core VM do not.
+#   bench.sh SEGWARD_BIN [--duration SECONDS (default 10)] [--skip-callgrind]
+#
+# Sources: (a) a synthetic capture, 64-byte TCP ACKs over 10,000 flows
+# (make-synthetic-pcap.py; 40,000 packets for the rate runs, exactly 200,000
+# for callgrind), (b) tests/data/zk-cluster.pcap, real ZooKeeper traffic.
+#
+# Packets/s, one principle for both programs: packets the program received
+# from the pcap port divided by the time its forwarding core ran, from
+# forwarding start to stop.
+#   segward: its own `dataplane: P packets in S s` line (worker launch to stop).
+#   testpmd: port 0 RX-packets of its final forward statistics, divided by the
+#            time between the line it prints just before launching forwarding
+#            and "Telling cores to stop..." (lines time-stamped as they are
+#            written, line-buffered; error a few ms). The median of
+#            testpmd's periodic Rx-pps samples is printed alongside as a
+#            cross-check only: with --stats-period 1 they come about every
+#            2 s here, too few for short runs.
+# net_null0 is given no-rx=1 for both: otherwise it generates packets on RX,
+# which both programs poll and forward too (segward even counts them).
+#
+# Everything runs under `timeout`; temporary files and any child still running
+# are removed on exit. Needs dpdk-testpmd, valgrind (unless --skip-callgrind),
+# coreutils; python: /usr/bin/python3 (standard library only).
 set -euo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 SEGWARD_BIN [--duration S] [--skip-callgrind]" >&2; exit 2; }
+usage() { echo "usage: $0 SEGWARD_BIN [--duration SECONDS] [--skip-callgrind]" >&2; exit 2; }
+[[ $# -ge 1 ]] || usage
 BIN=$(realpath "$1"); shift
+[[ -x $BIN ]] || { echo "$0: $BIN is not executable" >&2; exit 2; }
 DURATION=10
 CALLGRIND=1
 while [[ $# -gt 0 ]]; do
     case $1 in
-        --duration) DURATION=$2; shift 2 ;;
+        --duration) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; DURATION=$2; shift 2 ;;
         --skip-callgrind) CALLGRIND=0; shift ;;
-        *) echo "unknown option $1" >&2; exit 2 ;;
+        *) usage ;;
     esac
 done
+
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
-TMP=$(mktemp -d /tmp/seg-bench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 1024 --no-telemetry --log-level '*:error')
-MBUFS=65535  # net_pcap's infinite_rx preloads every packet of the file into mbufs
-
-"$PY" "$HERE/make-synthetic-pcap.py" "$TMP/synthetic-10k.pcap" --flows 10000 >/dev/null
-"$PY" "$HERE/make-synthetic-pcap.py" "$TMP/synthetic-200k.pcap" --flows 10000 --packets 200000 >/dev/null
 ZK=$ROOT/tests/data/zk-cluster.pcap
+[[ -r $ZK ]] || { echo "$0: missing $ZK" >&2; exit 2; }
+for tool in dpdk-testpmd timeout stdbuf; do
+    command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 2; }
+done
+if [[ $CALLGRIND -eq 1 ]]; then
+    command -v valgrind >/dev/null || { echo "$0: valgrind not found (or pass --skip-callgrind)" >&2; exit 2; }
+fi
 
-count_records() { "$PY" -c '
-import struct, sys
-d = open(sys.argv[1], "rb").read(); off = 24; n = 0
-while off + 16 <= len(d):
-    off += 16 + struct.unpack_from("<I", d, off + 8)[0]; n += 1
-print(n)' "$1"; }
+SCRIPT_START=$EPOCHREALTIME
+TMP=$(mktemp -d /tmp/segward-bench.XXXXXX)
+CHILD=""   # the background job being waited for, if any
+cleanup() {
+    if [[ -n $CHILD ]] && kill -0 "$CHILD" 2>/dev/null; then
+        # The job is a subshell around `timeout ...`: signal its children by
+        # parent id (timeout passes TERM on), then the subshell itself.
+        pkill -TERM -P "$CHILD" 2>/dev/null || true
+        kill -TERM "$CHILD" 2>/dev/null || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.5; done
+        pkill -KILL -P "$CHILD" 2>/dev/null || true
+        kill -KILL "$CHILD" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-testpmd_pps() {  # pcap
-    timeout $((DURATION + 15)) dpdk-testpmd "${EAL[@]}" \
-        --vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0 -- \
-        --forward-mode=io --nb-cores=1 --total-num-mbufs=$MBUFS --stats-period 1 --auto-start \
-        </dev/null >"$TMP/testpmd.out" 2>&1 &
-    local pid=$!
-    sleep "$DURATION"
-    kill -INT "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    # Port 0's Rx-pps is printed first in each stats block.
-    awk '/Rx-pps:/ { if (n++ % 2 == 0) print $2 }' "$TMP/testpmd.out" | tail -n +3 | sort -n |
-        awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else print v[int((NR + 1) / 2)] }'
+# Run "$@" as a background job and wait for it, so that a signal to this
+# script is handled at once and cleanup() can stop the job.
+run_job() {
+    "$@" &
+    CHILD=$!
+    local rc=0
+    wait "$CHILD" || rc=$?
+    CHILD=""
+    return "$rc"
 }
 
-segward_pps() {  # pcap
-    cat >"$TMP/bench.yaml" <<YAML
-eal: {args: [--no-huge, --no-shconf, --no-pci, -l, "0-1", -m, "1024", --no-telemetry, --log-level, "*:error"]}
+count_records() {  # classic pcap, either byte order
+    "$PY" - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+magic = d[:4]
+if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+    e = "<"
+elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+    e = ">"
+else:
+    sys.exit(f"{sys.argv[1]}: not a classic pcap file")
+off, n = 24, 0
+while off + 16 <= len(d):
+    off += 16 + struct.unpack_from(e + "I", d, off + 8)[0]
+    n += 1
+print(n)
+EOF
+}
+
+calc() { "$PY" -c "import sys; print($1)"; }
+
+# Same EAL for both programs: DPDK 22.11 refuses --no-huge with --in-memory.
+EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 512 --no-telemetry)
+NULLDEV="net_null0,no-rx=1"
+
+# ---------------------------------------------------------------- sources
+SYN=$TMP/synthetic-10k.pcap
+SYN_FIXED=$TMP/synthetic-200k.pcap
+"$PY" "$HERE/make-synthetic-pcap.py" "$SYN" --flows 10000 >/dev/null
+[[ $CALLGRIND -eq 0 ]] || "$PY" "$HERE/make-synthetic-pcap.py" "$SYN_FIXED" --flows 10000 --packets 200000 >/dev/null
+
+# ---------------------------------------------------------------- testpmd
+# Sets RESULT to "PPS PACKETS SECONDS MEDIAN_PPS SAMPLES" (empty on failure).
+testpmd_run() {  # pcap mbufs log
+    local pcap=$1 mbufs=$2 log=$3
+    TESTPMD_CMD=(dpdk-testpmd "${EAL[@]}" --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "$NULLDEV"
+                 -- --forward-mode=io --nb-cores=1 --total-num-mbufs="$mbufs" --stats-period 1)
+    # Without -i, testpmd starts forwarding at once; with --stats-period it
+    # prints statistics every second until SIGINT, then the totals.
+    run_job bash -c '
+        timeout -s INT -k 10 "$0" stdbuf -oL -eL "$@" </dev/null 2>&1 |
+            while IFS= read -r line; do printf "%s %s\n" "$EPOCHREALTIME" "$line"; done
+    ' "$DURATION" "${TESTPMD_CMD[@]}" >"$log" || true
+    RESULT=$(awk '
+        $2 == "No" && /No commandline core given, start packet forwarding/ { t0 = $1 }
+        /Telling cores to stop/ { t1 = $1 }
+        /Forward statistics for port 0 / { p0 = 1; next }
+        p0 && /RX-packets:/ { rx = $3; p0 = 0 }
+        /NIC statistics for port 0 / { s0 = 1; next }
+        s0 && /Rx-pps:/ { pps[n++] = $3; s0 = 0 }
+        END {
+            if (t0 == "" || t1 == "" || rx == "" || t1 <= t0) exit 1
+            # median of the per-second samples, the first (no interval yet) dropped
+            m = 0; k = 0
+            for (i = 1; i < n; i++) v[k++] = pps[i]
+            if (k > 0) {
+                for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+                m = (k % 2) ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2
+            }
+            printf "%.0f %d %.3f %.0f %d\n", rx / (t1 - t0), rx, t1 - t0, m, k
+        }' "$log") || true
+}
+
+# ---------------------------------------------------------------- segward
+# Sets RESULT to "PPS PACKETS SECONDS" (empty on failure).
+segward_run() {  # pcap mbufs config log
+    local pcap=$1 mbufs=$2 cfg=$3 log=$4
+    {
+        printf 'eal: {args: ['
+        local first=1 a
+        for a in "${EAL[@]}"; do
+            [[ $first -eq 1 ]] || printf ', '
+            printf '"%s"' "$a"; first=0
+        done
+        printf ']}\n'
+        cat <<YAML
 dataplane:
   mode: inline
   workers: 1
-  mbufs: $MBUFS
+  mbufs: $mbufs
   ports:
-    - {name: a, device: "net_pcap0,rx_pcap=$1,infinite_rx=1"}
-    - {name: b, device: "net_null0"}
+    - {name: a, device: "net_pcap0,rx_pcap=$pcap,infinite_rx=1"}
+    - {name: b, device: "$NULLDEV"}
 outputs: {eve: {path: /dev/null, stats_interval: 0}}
 YAML
-    timeout -s INT "$DURATION" "$BIN" run --config "$TMP/bench.yaml" >/dev/null 2>"$TMP/segward.err" || true
-    grep -o '([0-9]* packets/s)' "$TMP/segward.err" | tr -dc '0-9'
+    } >"$cfg"
+    SEGWARD_CMD=("$BIN" run --config "$cfg")
+    run_job timeout -s INT -k 10 "$DURATION" "${SEGWARD_CMD[@]}" </dev/null >"$log" 2>&1 || true
+    # dataplane: <packets> packets in <seconds> s (<pps> packets/s)
+    RESULT=$(awk '$1 == "dataplane:" && $3 == "packets" && $4 == "in" && $6 == "s" {
+             if ($5 > 0) printf "%.0f %d %s\n", $2 / $5, $2, $5; found = 1 }
+         END { if (!found) exit 1 }' "$log") || true
 }
 
-ir_per_packet() {  # pcap toggle
-    valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" --collect-atstart=no \
-        --toggle-collect="$2" "$BIN" replay -q --eve /dev/null "$1" >/dev/null 2>&1
+# ---------------------------------------------------------------- callgrind
+# Sets RESULT to Ir per packet (empty on failure).
+ir_per_packet() {  # pcap toggle-pattern packets out log
+    local pcap=$1 pattern=$2 packets=$3 out=$4 log=$5
+    CALLGRIND_CMD=(valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no
+                   "--toggle-collect=$pattern" "$BIN" replay -q --eve /dev/null "$pcap")
+    run_job timeout -k 10 900 "${CALLGRIND_CMD[@]}" </dev/null >"$log" 2>&1 || true
     local ir
-    ir=$(awk '/^totals:/ { print $2 }' "$TMP/cg.out")
-    "$PY" -c "print(f'{$ir / $(count_records "$1"):.0f}')"
+    RESULT=""
+    ir=$(awk '$1 == "totals:" { print $2 }' "$out" 2>/dev/null || true)
+    # Ir 0 means the pattern matched no function: the toggle never fired.
+    if [[ -n $ir && $ir -gt 0 ]]; then RESULT=$(calc "f'{$ir / $packets:.0f}'"); fi
 }
 
-CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
-echo "machine: $(nproc) cores, $CPU; DPDK $(pkg-config --modversion libdpdk); segward $("$BIN" --version | awk '{print $2}')"
-echo "duration: ${DURATION} s per run"
+fail() {  # what log
+    echo "FAILED: $1; last lines of its output:" >&2
+    tail -n 15 "$2" | sed 's/^/    /' >&2
+}
+
+CPU=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+DPDK_VER=$(pkg-config --modversion libdpdk 2>/dev/null || dpkg-query -W -f='${Version}' dpdk 2>/dev/null || echo "?")
+SEG_VER=$("$BIN" --version 2>/dev/null || echo "segward ?")
+echo "machine: $(nproc) cores (nproc), CPU: $CPU; kernel $(uname -r)"
+echo "software: $SEG_VER, DPDK $DPDK_VER$([[ $CALLGRIND -eq 0 ]] || echo ", $(valgrind --version)")"
+echo "duration: $DURATION s per rate run; temp dir $TMP (removed on exit)"
 echo
+
+LOOP_PAT='segward::dataplane::Worker::run*'
+BURST_PAT='*Worker::process_burst*'
 rows=()
+status=0
 for src in synthetic zk; do
     if [[ $src == synthetic ]]; then
-        f=$TMP/synthetic-10k.pcap; fixed=$TMP/synthetic-200k.pcap
-        label="(a) 64-byte TCP, 10,000 flows"
+        f=$SYN; fixed=$SYN_FIXED
+        label="(a) synthetic: 64-byte TCP ACKs, 10,000 flows"
     else
         f=$ZK; fixed=$ZK
-        label="(b) real ZooKeeper capture ($(count_records "$ZK") packets)"
+        label="(b) zk-cluster.pcap: real ZooKeeper traffic"
     fi
-    t=$(testpmd_pps "$f")
-    s=$(segward_pps "$f")
-    ratio=$("$PY" -c "print(f'{$s / $t:.2f}' if $t else 'n/a')")
+    n_file=$(count_records "$f")
+    # net_pcap's infinite_rx copies the whole file into mbufs at start; the
+    # forwarding path needs more on top.
+    mbufs=$((n_file + 16384))
+
+    echo "== $label ($n_file packets in the rate file, $mbufs mbufs)"
+    testpmd_run "$f" "$mbufs" "$TMP/testpmd-$src.log"
+    read -r t_pps t_pkts t_secs t_med t_samples <<<"$RESULT" || true
+    if [[ -z ${t_pps:-} ]]; then fail "testpmd on $src" "$TMP/testpmd-$src.log"; t_pps=""; status=1; fi
+    echo "testpmd: ${t_pps:-n/a} packets/s (${t_pkts:-?} packets in ${t_secs:-?} s; cross-check: median of its ${t_samples:-?} periodic Rx-pps samples ${t_med:-?})"
+    [[ $src == synthetic ]] && TESTPMD_SHOWN=("${TESTPMD_CMD[@]}")
+
+    segward_run "$f" "$mbufs" "$TMP/segward-$src.yaml" "$TMP/segward-$src.log"
+    read -r s_pps s_pkts s_secs <<<"$RESULT" || true
+    if [[ -z ${s_pps:-} ]]; then fail "segward run on $src" "$TMP/segward-$src.log"; s_pps=""; status=1; fi
+    echo "segward: ${s_pps:-n/a} packets/s (${s_pkts:-?} packets in ${s_secs:-?} s)"
+    if [[ $src == synthetic ]]; then SEGWARD_SHOWN=("${SEGWARD_CMD[@]}"); SEGWARD_YAML=$(cat "$TMP/segward-$src.yaml"); fi
+
+    ratio="n/a"
+    if [[ -n $t_pps && -n $s_pps && $t_pps -gt 0 ]]; then ratio=$(calc "f'{$s_pps / $t_pps:.3f}'"); fi
+    echo "ratio segward/testpmd: $ratio"
+
+    loop="-"; burst="-"
     if [[ $CALLGRIND -eq 1 ]]; then
-        loop=$(ir_per_packet "$fixed" '*Worker::loop*')
-        burst=$(ir_per_packet "$fixed" 'segward::dataplane::Worker::process_burst*')
-    else
-        loop=-; burst=-
+        n_fixed=$(count_records "$fixed")
+        ir_per_packet "$fixed" "$LOOP_PAT" "$n_fixed" "$TMP/cg-loop-$src.out" "$TMP/cg-loop-$src.log"; loop=$RESULT
+        if [[ -z $loop ]]; then fail "callgrind ($LOOP_PAT) on $src" "$TMP/cg-loop-$src.log"; loop="n/a"; status=1; fi
+        [[ $src == synthetic ]] && CALLGRIND_SHOWN=("${CALLGRIND_CMD[@]}")
+        ir_per_packet "$fixed" "$BURST_PAT" "$n_fixed" "$TMP/cg-burst-$src.out" "$TMP/cg-burst-$src.log"; burst=$RESULT
+        if [[ -z $burst ]]; then fail "callgrind ($BURST_PAT) on $src" "$TMP/cg-burst-$src.log"; burst="n/a"; status=1; fi
+        echo "Ir/packet over $n_fixed replayed packets: worker loop $loop, process_burst $burst"
     fi
-    echo "$label: testpmd $t pps, segward $s pps, ratio $ratio, Ir/packet loop $loop, process_burst $burst"
-    rows+=("| $label | $t | $s | **$ratio** | $loop | $burst |")
+    rows+=("| $label | ${t_pps:-n/a} | ${s_pps:-n/a} | $ratio | $loop | $burst |")
+    echo
 done
+
+show() {  # a command line to paste: quote only the arguments that need it
+    local a out=""
+    for a in "$@"; do
+        a=${a//"$TMP/"/}
+        if [[ $a =~ ^[A-Za-z0-9_./,=:@%+-]+$ ]]; then out+=" $a"; else out+=" '$a'"; fi
+    done
+    echo "${out# }"
+}
+elapsed=$(calc "f'{$EPOCHREALTIME - $SCRIPT_START:.0f}'")
+
+echo "### Results ($(date -u +%Y-%m-%d), ${DURATION} s per rate run)"
 echo
-echo "| source | testpmd io (pps) | segward inline (pps) | ratio | Ir/packet, worker loop | Ir/packet, process_burst |"
-echo "|---|---|---|---|---|---|"
+echo "Machine: $(nproc) cores (nproc), $CPU. $SEG_VER, DPDK $DPDK_VER."
+echo
+echo "| source | testpmd io (packets/s) | segward inline (packets/s) | segward/testpmd | Ir/packet, worker loop | Ir/packet, process_burst |"
+echo "|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Ir/packet: callgrind on \`segward replay\` of a fixed file (synthetic: 200,000 packets over 10,000 flows;"
-echo "zk: the bundled capture), --collect-atstart=no --toggle-collect='*Worker::loop*'"
-echo "(everything the worker does, net_pcap's RX included) or '...::Worker::process_burst*' (decode, flow"
-echo "lookup and accounting only), total Ir divided by the file's packet count."
+echo "Packets/s: packets received from the pcap port / forwarding time (start to stop), for both programs:"
+echo "segward from its \`dataplane:\` line, testpmd from its port 0 RX-packets total and the time between its"
+echo "forwarding start and \"Telling cores to stop\". Both: \`net_pcap0,rx_pcap=F,infinite_rx=1\` -> \`$NULLDEV\`,"
+echo "one forwarding core, mbufs = packets in F + 16384 (infinite_rx preloads the file into mbufs)."
+if [[ $CALLGRIND -eq 1 ]]; then
+    echo "Ir/packet: callgrind total Ir / packets in the replayed file (synthetic: exactly 200,000 packets over"
+    echo "10,000 flows; zk: the bundled capture, $(count_records "$ZK") packets), collecting only inside"
+    echo "\`$LOOP_PAT\` (all the worker does: net_pcap RX, decode, flows, forwarding, final flush) or"
+    echo "\`$BURST_PAT\` (per-packet work without the driver)."
+fi
+echo
+echo "Commands (synthetic source shown; the zk runs differ only in the file and mbuf count; F.pcap etc. were in a temp dir):"
+echo
+echo '```sh'
+echo "$(show "$HERE/make-synthetic-pcap.py" synthetic-10k.pcap --flows 10000)"
+[[ $CALLGRIND -eq 0 ]] || echo "$(show "$HERE/make-synthetic-pcap.py" synthetic-200k.pcap --flows 10000 --packets 200000)"
+[[ -z ${TESTPMD_SHOWN+x} ]] || echo "timeout -s INT $DURATION $(show "${TESTPMD_SHOWN[@]}") </dev/null"
+[[ -z ${SEGWARD_SHOWN+x} ]] || echo "timeout -s INT $DURATION $(show "${SEGWARD_SHOWN[@]}")"
+if [[ -n ${CALLGRIND_SHOWN+x} ]]; then
+    echo "$(show "${CALLGRIND_SHOWN[@]}")"
+    echo "# and the same with --toggle-collect='$BURST_PAT'; Ir from the 'totals:' line of the out file"
+fi
+echo '```'
+if [[ -n ${SEGWARD_YAML:-} ]]; then
+    echo
+    echo "segward-synthetic.yaml:"
+    echo
+    echo '```yaml'
+    echo "$SEGWARD_YAML" | sed "s|$TMP/||g"
+    echo '```'
+fi
+echo
+echo "bench.sh took ${elapsed} s."
+exit "$status"
