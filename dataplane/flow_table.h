@@ -36,7 +36,7 @@ struct FlowTableStats {
 class FlowTable {
  public:
   static constexpr std::uint64_t kTouchGranularityNs = 1'000'000'000ULL;
-  static constexpr unsigned kMaxBulk = 32;
+  static constexpr unsigned kMaxBulk = 64;  // RTE_HASH_LOOKUP_BULK_MAX
 
   // `name` must be unique per process (rte_hash names are global).
   FlowTable(const std::string& name, std::uint32_t capacity, FlowTimeouts timeouts,

@@ -31,9 +31,13 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   const Verdict malformed = (setup_.mode == Mode::kInline && setup_.drop_malformed) ? Verdict::kDrop : pass;
   unsigned tracked = 0;
   std::uint64_t bytes = 0;
+  // Tallied in registers and added to the shared counters once per burst.
+  std::array<std::uint16_t, static_cast<std::size_t>(net::L3::kOther) + 1> by_l3{};
+  std::array<std::uint16_t, static_cast<std::size_t>(net::L4::kOther) + 1> by_l4{};
+  unsigned fragments = 0;
 
   for (std::uint16_t i = 0; i < n; ++i) {
-    if (i + 2 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void*));
+    if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
     rte_mbuf* m = pkts[i];
     bytes += m->pkt_len;
     verdicts[i] = pass;
@@ -50,27 +54,30 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
       verdicts[i] = malformed;
       continue;
     }
-    switch (p.l3) {
-      case net::L3::kIpv4: counters_.ipv4.add(); break;
-      case net::L3::kIpv6: counters_.ipv6.add(); break;
-      case net::L3::kArp: counters_.arp.add(); continue;
-      default: counters_.other_l3.add(); continue;
-    }
-    if (p.is_fragment) counters_.fragments.add();
-    switch (p.l4) {
-      case net::L4::kTcp: counters_.tcp.add(); break;
-      case net::L4::kUdp: counters_.udp.add(); break;
-      case net::L4::kIcmp:
-      case net::L4::kIcmpv6: counters_.icmp.add(); break;
-      case net::L4::kOther: counters_.other_l4.add(); break;
-      case net::L4::kNone: continue;  // a later fragment: no ports to key on
-    }
+    ++by_l3[static_cast<std::size_t>(p.l3)];
+    if (p.l3 != net::L3::kIpv4 && p.l3 != net::L3::kIpv6) continue;
+    fragments += p.is_fragment ? 1 : 0;
+    ++by_l4[static_cast<std::size_t>(p.l4)];
+    if (p.l4 == net::L4::kNone) continue;  // a later fragment: no ports to key on
     from_lo_[tracked] = !make_flow_key(p, keys_[tracked]);
     key_ptrs_[tracked] = &keys_[tracked];
     tracked_[tracked] = static_cast<std::uint8_t>(i);
     times_[tracked] = ts;
     ++tracked;
   }
+  auto add_if = [](Counter& c, unsigned v) {
+    if (v != 0) c.add(v);
+  };
+  add_if(counters_.ipv4, by_l3[static_cast<std::size_t>(net::L3::kIpv4)]);
+  add_if(counters_.ipv6, by_l3[static_cast<std::size_t>(net::L3::kIpv6)]);
+  add_if(counters_.arp, by_l3[static_cast<std::size_t>(net::L3::kArp)]);
+  add_if(counters_.other_l3, by_l3[static_cast<std::size_t>(net::L3::kOther)]);
+  add_if(counters_.fragments, fragments);
+  add_if(counters_.tcp, by_l4[static_cast<std::size_t>(net::L4::kTcp)]);
+  add_if(counters_.udp, by_l4[static_cast<std::size_t>(net::L4::kUdp)]);
+  add_if(counters_.icmp, by_l4[static_cast<std::size_t>(net::L4::kIcmp)] +
+                             by_l4[static_cast<std::size_t>(net::L4::kIcmpv6)]);
+  add_if(counters_.other_l4, by_l4[static_cast<std::size_t>(net::L4::kOther)]);
   counters_.rx_packets.add(n);
   counters_.rx_bytes.add(bytes);
 

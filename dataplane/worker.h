@@ -41,7 +41,7 @@ struct WorkerSetup {
 
 class Worker {
  public:
-  static constexpr std::uint16_t kBurst = 32;
+  static constexpr std::uint16_t kBurst = 64;  // rte_hash_lookup_bulk takes at most 64
   static constexpr unsigned kExpireBudget = 128;  // flows ended per loop pass, at most
 
   Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,

@@ -1,10 +1,17 @@
-// decode_packet: Ethernet -> L3 -> L4, each layer naming the next.
+// decode_packet: the common case in one pass, anything else layer by layer
+// (Ethernet -> L3 -> L4, each layer naming the next).
+#include "decoders/net/decode_common_case.h"
 #include "decoders/net/packet_layers.h"
 
 namespace segward::net {
 
 DecodeError decode_packet(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
-  out = PacketLayers{};
+  if (detail::decode_common_case(frame, out)) return DecodeError::kNone;
+  return decode_packet_layered(frame, out);
+}
+
+DecodeError decode_packet_layered(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
+  detail::reset(out);
   if (frame.size() > kMaxFrameBytes) frame = frame.first(kMaxFrameBytes);
 
   DecodeError err = decode_ethernet(frame, out);

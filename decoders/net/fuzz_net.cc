@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <span>
 
+#include "decoders/net/decode_common_case.h"
 #include "decoders/net/packet_layers.h"
 
 namespace {
@@ -49,5 +50,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(segward::net::decode_packet(frame, again) == err);
   check(again.payload_offset == layers.payload_offset && again.payload_len == layers.payload_len &&
         again.tcp_seq == layers.tcp_seq && again.l4 == layers.l4);
+
+  // The common-case shortcut is an optimisation only: the layered decoder
+  // gives exactly the same result on every input.
+  PacketLayers layered;
+  check(segward::net::decode_packet_layered(frame, layered) == err);
+  check(layered == layers);
+  PacketLayers shortcut;
+  if (segward::net::detail::decode_common_case(frame, shortcut)) {
+    check(err == segward::net::DecodeError::kNone);
+    check(shortcut == layers);
+  }
   return 0;
 }

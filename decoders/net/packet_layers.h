@@ -103,12 +103,16 @@ struct TcpOptions {
   std::uint8_t window_scale = 0;
   bool has_mss = false, has_window_scale = false, sack_permitted = false, has_timestamps = false;
   std::uint32_t ts_value = 0, ts_echo = 0;
+
+  friend bool operator==(const TcpOptions&, const TcpOptions&) = default;
 };
 
 struct ArpInfo {
   std::uint16_t op = 0;
   std::array<std::uint8_t, 6> sender_mac{}, target_mac{};
   std::array<std::uint8_t, 4> sender_ip{}, target_ip{};
+
+  friend bool operator==(const ArpInfo&, const ArpInfo&) = default;
 };
 
 namespace tcp_flags {
@@ -138,10 +142,15 @@ struct PacketLayers {
   TcpOptions tcp_options;
   std::uint8_t icmp_type = 0, icmp_code = 0;
   ArpInfo arp;
+
+  friend bool operator==(const PacketLayers&, const PacketLayers&) = default;
 };
 
 /// Decodes a whole Ethernet frame. Resets `out` first.
 DecodeError decode_packet(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept;
+/// The same, always layer by layer: the reference decode_packet's common-case
+/// shortcut must agree with (tests and the fuzz target compare the two).
+DecodeError decode_packet_layered(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept;
 
 // Per-layer entry points, used by decode_packet and by tests. Each decodes
 // one layer from the start of its span; `base_offset` is where that span
