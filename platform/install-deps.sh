@@ -13,6 +13,8 @@ packages=(
   # tests: real servers and clients, captures, namespaces
   tshark tcpdump iproute2 iputils-ping ethtool procps netcat-openbsd
   zookeeperd zookeeper-bin libzookeeper-java libslf4j-java default-jre-headless python3 python3-kazoo
+  # Mesos traffic: mesos-go (an independent libprocess messenger and scheduler driver), curl
+  golang-go golang-github-mesos-mesos-go-dev curl python3-protobuf
   # benchmarks
   valgrind
 )

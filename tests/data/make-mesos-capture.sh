@@ -18,8 +18,9 @@
 #      claiming a PID on 203.0.113.66.
 #   3. v1 HTTP API and legacy endpoints: curl against
 #      tests/mesos/fake_master_http.py on 192.0.2.10:5050, plus every
-#      tests/mesos/v1-protobuf-bodies/*.bin (override the directory with
-#      MESOS_V1_PROTOBUF_DIR).
+#      v1 calls with application/x-protobuf bodies that
+#      tests/mesos/make_v1_protobuf_bodies.py builds from segward's own
+#      .proto files (or every *.bin in MESOS_V1_PROTOBUF_DIR, if set).
 # Needs root, golang-go and golang-github-mesos-mesos-go-dev (built offline
 # in GOPATH mode into a temporary directory), tcpdump, curl, python3;
 # tshark for the self-check at the end (skipped if absent).
@@ -32,7 +33,7 @@ fi
 OUT=$(realpath -m "$1")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MESOS_DIR=$(cd "$HERE/../mesos" && pwd)
-PB_DIR=${MESOS_V1_PROTOBUF_DIR:-$MESOS_DIR/v1-protobuf-bodies}
+PB_DIR=${MESOS_V1_PROTOBUF_DIR:-}
 PY=/usr/bin/python3
 GO=${GO:-go}
 MASTER_IP=192.0.2.10
@@ -53,6 +54,10 @@ BUILD_PID=
 MASTER_PID=
 HTTP_PID=
 DUMP_PID=
+if [[ -z $PB_DIR ]]; then
+    PB_DIR=$TMP/v1-protobuf-bodies
+    "$PY" "$MESOS_DIR/make_v1_protobuf_bodies.py" "$PB_DIR"
+fi
 
 cleanup() {
     set +e
