@@ -45,13 +45,14 @@ function(segward_fuzzer name)
   target_link_libraries(${name} PRIVATE segward_warnings ${ARG_LIBS})
 endfunction()
 
-# segward_libfuzzer_check(NAME SOURCES ... CORPUS DIR RUNS N): when clang++ and
-# its libFuzzer runtime are present, builds NAME_libfuzzer with clang++ straight
-# from the (dependency-free) sources and registers a ctest that runs it for N
+# segward_libfuzzer_check(NAME SOURCES ... CORPUS DIR RUNS N [EXTRA args...]):
+# when clang++ and its libFuzzer runtime are present, builds NAME_libfuzzer with
+# clang++ straight from the sources (EXTRA: further compiler arguments, e.g.
+# generated sources, -I and -l flags) and registers a ctest that runs it for N
 # iterations from CORPUS, so every CI run does real coverage-guided fuzzing.
 find_program(SEGWARD_CLANGXX NAMES clang++ clang++-14)
 function(segward_libfuzzer_check name)
-  cmake_parse_arguments(ARG "" "CORPUS;RUNS" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "CORPUS;RUNS" "SOURCES;EXTRA;DEPENDS" ${ARGN})
   if(NOT SEGWARD_CLANGXX OR NOT SEGWARD_TESTS)
     return()
   endif()
@@ -59,8 +60,8 @@ function(segward_libfuzzer_check name)
   add_custom_command(OUTPUT ${out}
     COMMAND ${SEGWARD_CLANGXX} -std=c++20 -O1 -g -I${PROJECT_SOURCE_DIR}
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-            ${ARG_SOURCES} -o ${out}
-    DEPENDS ${ARG_SOURCES}
+            ${ARG_SOURCES} ${ARG_EXTRA} -o ${out}
+    DEPENDS ${ARG_SOURCES} ${ARG_DEPENDS}
     COMMENT "Building ${name} with clang++ and libFuzzer"
     VERBATIM)
   add_custom_target(${name}_libfuzzer ALL DEPENDS ${out})

@@ -6,14 +6,13 @@
 
 namespace segward::dataplane {
 
-EventRing::EventRing(const std::string& name, unsigned size, int socket_id) {
-  ring_ = rte_ring_create_elem(name.c_str(), sizeof(DataplaneEvent), rte_align32pow2(size), socket_id,
-                               RING_F_SP_ENQ | RING_F_SC_DEQ);
-  if (ring_ == nullptr) {
+rte_ring* create_event_ring(const std::string& name, unsigned element_bytes, unsigned size, int socket_id) {
+  rte_ring* ring = rte_ring_create_elem(name.c_str(), element_bytes, rte_align32pow2(size), socket_id,
+                                        RING_F_SP_ENQ | RING_F_SC_DEQ);
+  if (ring == nullptr) {
     throw StartupError("cannot create event ring '" + name + "': " + rte_strerror(rte_errno));
   }
+  return ring;
 }
-
-EventRing::~EventRing() { rte_ring_free(ring_); }
 
 }  // namespace segward::dataplane

@@ -1,7 +1,8 @@
 #pragma once
-// The one channel from a worker to the management thread: a single-producer
-// single-consumer rte_ring of fixed-size events, copied in place (no
-// allocation, no pointers into worker memory).
+// The channels from a worker to the management thread: single-producer
+// single-consumer rte_rings of fixed-size events, copied in place (no
+// allocation, no pointers into worker memory). One ring per event type, so
+// a 100-byte flow record does not pay for a 4 KiB Mesos event's slot.
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "dataplane/flow.h"
+#include "dataplane/l7_event.h"
 
 namespace segward::dataplane {
 
@@ -21,22 +23,32 @@ struct DataplaneEvent {
 };
 static_assert(sizeof(DataplaneEvent) % 4 == 0);
 
-class EventRing {
- public:
-  EventRing(const std::string& name, unsigned size, int socket_id);
-  ~EventRing();
-  EventRing(const EventRing&) = delete;
-  EventRing& operator=(const EventRing&) = delete;
+// Creates the rte_ring behind a TypedRing; throws StartupError.
+rte_ring* create_event_ring(const std::string& name, unsigned element_bytes, unsigned size, int socket_id);
 
-  bool try_push(const DataplaneEvent& e) {
-    return rte_ring_sp_enqueue_elem(ring_, const_cast<DataplaneEvent*>(&e), sizeof(DataplaneEvent)) == 0;
+template <class Event>
+class TypedRing {
+  static_assert(sizeof(Event) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
+
+ public:
+  TypedRing(const std::string& name, unsigned size, int socket_id)
+      : ring_(create_event_ring(name, sizeof(Event), size, socket_id)) {}
+  ~TypedRing() { rte_ring_free(ring_); }
+  TypedRing(const TypedRing&) = delete;
+  TypedRing& operator=(const TypedRing&) = delete;
+
+  bool try_push(const Event& e) {
+    return rte_ring_sp_enqueue_elem(ring_, const_cast<Event*>(&e), sizeof(Event)) == 0;
   }
-  unsigned pop(DataplaneEvent* out, unsigned max) {
-    return rte_ring_sc_dequeue_burst_elem(ring_, out, sizeof(DataplaneEvent), max, nullptr);
+  unsigned pop(Event* out, unsigned max) {
+    return rte_ring_sc_dequeue_burst_elem(ring_, out, sizeof(Event), max, nullptr);
   }
 
  private:
   rte_ring* ring_ = nullptr;
 };
+
+using EventRing = TypedRing<DataplaneEvent>;
+using L7EventRing = TypedRing<L7EventRecord>;
 
 }  // namespace segward::dataplane

@@ -21,4 +21,14 @@ std::string_view flow_end_reason_name(FlowEndReason reason) {
   return "unknown";
 }
 
+std::string_view app_proto_name(AppProto app) {
+  switch (app) {
+    case AppProto::kHttp: return "http";
+    case AppProto::kMesos: return "mesos";
+    case AppProto::kUnknown:
+    case AppProto::kNone: return "";
+  }
+  return "";
+}
+
 }  // namespace segward::dataplane

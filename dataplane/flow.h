@@ -8,6 +8,22 @@
 
 namespace segward::dataplane {
 
+inline constexpr std::uint32_t kNoSession = UINT32_MAX;
+
+// What a flow carries, as far as the sensor could tell (EVE app_proto).
+enum class AppProto : std::uint8_t {
+  kUnknown = 0,  // not decided yet: payload is still being probed
+  kNone,         // probed: not a protocol segward decodes (or no session was free)
+  kHttp,         // HTTP that is not Mesos (so far)
+  kMesos,        // at least one Mesos request
+};
+
+std::string_view app_proto_name(AppProto app);  // "" for kUnknown/kNone
+
+}  // namespace segward::dataplane
+
+namespace segward::dataplane {
+
 // The timeout class of a flow; each has its own timeout and its own list.
 enum class FlowState : std::uint8_t { kNew = 0, kEstablished = 1, kClosed = 2 };
 inline constexpr std::size_t kFlowStateCount = 3;
@@ -39,6 +55,9 @@ struct alignas(64) Flow {
   bool client_is_lo = true;      // the initiator is key.addr_lo/port_lo
   std::uint8_t tcp_flags[2] = {0, 0};  // flags seen per direction (toserver, toclient)
   std::uint8_t port_index = 0;   // port the first packet arrived on
+  AppProto app = AppProto::kUnknown;
+  std::uint8_t probes = 0;       // payload packets probed for an application protocol
+  std::uint32_t session = kNoSession;  // L7 session (l7_engine.h), if any
   // cold
   alignas(64) FlowKey key;
   std::uint64_t flow_id = 0;
@@ -62,7 +81,9 @@ struct FlowRecord {
   bool client_is_lo;
   std::uint8_t port_index;
   std::uint8_t tcp_flags[2];
-  std::uint16_t reserved;
+  AppProto app;
+  std::uint8_t reserved;
+  std::uint32_t session;  // kNoSession, or the L7 session the worker must close with this flow
 };
 static_assert(sizeof(FlowRecord) % 4 == 0, "ring elements must be a multiple of 4 bytes");
 
@@ -78,7 +99,9 @@ inline FlowRecord make_flow_record(const Flow& f, FlowEndReason reason) {
                     f.client_is_lo,
                     f.port_index,
                     {f.tcp_flags[0], f.tcp_flags[1]},
-                    0};
+                    f.app,
+                    0,
+                    f.session};
 }
 
 }  // namespace segward::dataplane

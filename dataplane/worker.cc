@@ -9,11 +9,13 @@
 namespace segward::dataplane {
 
 Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
-               const platform::MbufClock& clock)
-    : setup_(std::move(setup)), flows_(flows), events_(events), counters_(counters), clock_(clock) {}
+               const platform::MbufClock& clock, L7Engine* l7)
+    : setup_(std::move(setup)), flows_(flows), events_(events), counters_(counters), clock_(clock), l7_(l7) {}
 
 void Worker::emit(const FlowRecord& record) {
   DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
+  // The flow's application-layer events come first, then its flow record.
+  if (record.session != kNoSession && l7_ != nullptr) event.flow.app = l7_->end_session(record.session);
   if (events_.try_push(event)) return;
   if (!setup_.replay && !stopping_) {
     counters_.events_dropped.add();
@@ -103,8 +105,12 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
         pos = flows_.create(keys_[t], from_lo_[t], p.tcp_flags, link.rx_index, times_[t], emit_record);
         if (pos < 0) continue;  // counted by the table
       }
-      flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, pkts[tracked_[t]]->pkt_len, link.rx_index,
-                     times_[t], emit_record);
+      rte_mbuf* m = pkts[tracked_[t]];
+      const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, m->pkt_len, link.rx_index, times_[t],
+                                     emit_record);
+      if (is_tcp && l7_ != nullptr) {
+        l7_->on_tcp_packet(flows_.at(pos), dir, p, rte_pktmbuf_mtod(m, const std::uint8_t*), times_[t]);
+      }
     }
   }
   std::array<std::uint32_t, kVerdictCount> tally{};
@@ -142,6 +148,7 @@ void Worker::act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const V
 }
 
 void Worker::publish_flow_stats() {
+  if (l7_ != nullptr) l7_->publish();
   const FlowTableStats& s = flows_.stats();
   counters_.flows_created.set(s.created);
   for (std::size_t r = 0; r < kFlowEndReasonCount; ++r) counters_.flows_ended[r].set(s.ended[r]);
@@ -190,6 +197,7 @@ void Worker::loop(const std::atomic<bool>& stop) {
     }
   }
   stopping_ = true;
+  if (l7_ != nullptr) l7_->set_stopping();
   if (setup_.flush_on_exit) flows_.flush(emit_record);
   publish_flow_stats();
 }

@@ -11,6 +11,7 @@
 
 #include "dataplane/event_ring.h"
 #include "dataplane/flow_table.h"
+#include "dataplane/l7_engine.h"
 #include "dataplane/worker_counters.h"
 #include "decoders/net/packet_layers.h"
 #include "platform/mbuf_clock.h"
@@ -44,8 +45,9 @@ class Worker {
   static constexpr std::uint16_t kBurst = 64;  // rte_hash_lookup_bulk takes at most 64
   static constexpr unsigned kExpireBudget = 128;  // flows ended per loop pass, at most
 
+  // `l7` may be null: flows only, no application-layer decoding.
   Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
-         const platform::MbufClock& clock);
+         const platform::MbufClock& clock, L7Engine* l7 = nullptr);
 
   // Polls until `stop` is set or, on replay, every packet was received; then
   // ends every flow (reason shutdown) and returns.
@@ -68,6 +70,7 @@ class Worker {
   EventRing& events_;
   WorkerCounters& counters_;
   const platform::MbufClock& clock_;
+  L7Engine* l7_;
   std::uint64_t engine_now_ns_ = 0;
   bool stopping_ = false;  // the loop has ended: flush without dropping events
 

@@ -5,7 +5,9 @@
 #include <cstdint>
 
 #include "dataplane/flow.h"
+#include "decoders/http/http_message.h"
 #include "decoders/net/packet_layers.h"
+#include "decoders/stream/stream_reassembler.h"
 
 namespace segward::dataplane {
 
@@ -44,6 +46,29 @@ struct alignas(64) WorkerCounters {
   Counter flows_active;
   Counter flow_insert_failed;  // table full and nothing evictable
   Counter events_dropped;      // event ring full (live mode only; replay waits)
+
+  // Application layer (dataplane/l7_engine.h).
+  struct L7 {
+    Counter sessions_created;
+    Counter sessions_active;
+    Counter sessions_exhausted;   // an HTTP flow found no free session: not decoded
+    Counter flows_not_http;       // probed and judged not HTTP
+    Counter http_requests;
+    Counter http_responses;
+    Counter http_errors[http::kHttpErrorCount];
+    Counter http_warnings[http::kHttpWarningCount];
+    Counter mesos_events;         // handed to the management thread
+    Counter mesos_libprocess;
+    Counter mesos_api;
+    Counter mesos_legacy;
+    Counter mesos_stream_records; // RecordIO records of event streams (heartbeats included)
+    Counter mesos_body_too_large; // bodies over l7.body_limit: reported, not decoded
+    Counter mesos_body_no_memory; // bodies dropped because l7.body_memory was exhausted
+    Counter events_dropped;       // L7 event ring full (live mode only; replay waits)
+    Counter reassembly_pool_bytes;  // gauges: bytes in use now
+    Counter body_pool_bytes;
+    Counter stream[stream::kDirectionCounterFields.size()];  // summed over directions, by field
+  } l7;
 };
 
 }  // namespace segward::dataplane

@@ -169,6 +169,46 @@ void read_flow(const ConfigReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
+constexpr std::uint64_t kMiB = 1ULL << 20;
+constexpr std::uint64_t kKiB = 1ULL << 10;
+
+void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "l7", {"enabled", "sessions", "reassembly", "bodies", "http", "probe_packets", "event_ring"});
+  dataplane::L7Limits& l = c.l7;
+  if (node["enabled"]) l.enabled = r.bool_value(node["enabled"], "l7.enabled");
+  if (node["sessions"]) l.sessions = static_cast<std::uint32_t>(r.uint_value(node["sessions"], "l7.sessions", 16, 1u << 20));
+  if (node["probe_packets"]) {
+    l.probe_packets = static_cast<std::uint8_t>(r.uint_value(node["probe_packets"], "l7.probe_packets", 1, 255));
+  }
+  if (node["event_ring"]) {
+    c.l7_event_ring = static_cast<std::uint32_t>(r.uint_value(node["event_ring"], "l7.event_ring", 64, 1u << 20));
+  }
+  if (const YAML::Node re = node["reassembly"]) {
+    r.expect_map(re, "l7.reassembly", {"memory_mb", "per_direction_kb"});
+    if (re["memory_mb"]) l.reassembly_bytes = r.uint_value(re["memory_mb"], "l7.reassembly.memory_mb", 1, 65536) * kMiB;
+    if (re["per_direction_kb"]) {
+      l.per_direction.max_buffered_bytes =
+          static_cast<std::uint32_t>(r.uint_value(re["per_direction_kb"], "l7.reassembly.per_direction_kb", 4, 1u << 20) * kKiB);
+    }
+  }
+  if (const YAML::Node b = node["bodies"]) {
+    r.expect_map(b, "l7.bodies", {"memory_mb", "limit_kb"});
+    if (b["memory_mb"]) l.body_bytes = r.uint_value(b["memory_mb"], "l7.bodies.memory_mb", 1, 65536) * kMiB;
+    if (b["limit_kb"]) {
+      l.body_limit = static_cast<std::uint32_t>(r.uint_value(b["limit_kb"], "l7.bodies.limit_kb", 1, 1u << 20) * kKiB);
+    }
+  }
+  if (const YAML::Node h = node["http"]) {
+    r.expect_map(h, "l7.http", {"max_head_bytes", "max_headers"});
+    if (h["max_head_bytes"]) {
+      l.http.max_head_bytes = static_cast<std::uint32_t>(r.uint_value(h["max_head_bytes"], "l7.http.max_head_bytes", 256, 1u << 20));
+    }
+    if (h["max_headers"]) {
+      l.http.max_headers = static_cast<std::uint16_t>(r.uint_value(h["max_headers"], "l7.http.max_headers", 8, 10000));
+    }
+  }
+}
+
 void read_outputs(const ConfigReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "outputs", {"eve"});
   if (const YAML::Node eve = node["eve"]) {
@@ -199,10 +239,11 @@ Config parse_config(const std::string& text, const std::string& source) {
   Config c = default_config();
   c.source = source;
   if (root.IsNull()) return c;  // an empty file means all defaults
-  r.expect_map(root, "", {"eal", "dataplane", "flow", "outputs"});
+  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs"});
   if (root["eal"]) read_eal(r, root["eal"], c);
   if (root["dataplane"]) read_dataplane(r, root["dataplane"], c);
   if (root["flow"]) read_flow(r, root["flow"], c);
+  if (root["l7"]) read_l7(r, root["l7"], c);
   if (root["outputs"]) read_outputs(r, root["outputs"], c);
   return c;
 }

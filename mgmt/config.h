@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dataplane/flow_table.h"
+#include "dataplane/l7_limits.h"
 #include "dataplane/worker.h"
 #include "platform/ports.h"
 
@@ -35,6 +36,8 @@ struct Config {
   std::uint32_t event_ring = 16384;
   std::uint32_t flow_capacity = 65536;
   dataplane::FlowTimeouts flow_timeouts;
+  dataplane::L7Limits l7;
+  std::uint32_t l7_event_ring = 4096;
   EveOutputConfig eve;
   // Where `dataplane.ports` was written (for "missing port" messages).
   std::string ports_location;

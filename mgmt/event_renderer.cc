@@ -52,6 +52,7 @@ void render_flow_event(const dataplane::FlowRecord& r, const std::vector<std::st
     out.set_dest_port(r.client_is_lo ? r.key.port_hi : r.key.port_lo);
   }
   out.set_proto(ip_proto_name(r.key.proto));
+  if (const std::string_view app = dataplane::app_proto_name(r.app); !app.empty()) out.set_app_proto(std::string(app));
   if (r.key.vlan != 0) out.add_vlan(r.key.vlan);
 
   auto* flow = out.mutable_flow();
@@ -119,6 +120,35 @@ void render_stats_event(const StatsSnapshot& s, std::uint64_t now_ns, events::Ev
   v->set_tx_packets(s.tx_packets);
   v->set_tx_dropped(s.tx_dropped);
   stats->set_events_dropped(s.events_dropped);
+
+  const StatsSnapshot::L7& in = s.l7;
+  auto* l7 = stats->mutable_l7();
+  l7->set_sessions_created(in.sessions_created);
+  l7->set_sessions_active(in.sessions_active);
+  l7->set_sessions_exhausted(in.sessions_exhausted);
+  l7->set_flows_not_http(in.flows_not_http);
+  l7->set_http_requests(in.http_requests);
+  l7->set_http_responses(in.http_responses);
+  for (std::size_t i = 1; i < http::kHttpErrorCount; ++i) {
+    (*l7->mutable_http_errors())[std::string(http::http_error_name(static_cast<http::HttpError>(i)))] = in.http_errors[i];
+  }
+  for (std::size_t i = 0; i < http::kHttpWarningCount; ++i) {
+    (*l7->mutable_http_warnings())[std::string(http::http_warning_name(static_cast<http::HttpWarning>(i)))] =
+        in.http_warnings[i];
+  }
+  l7->set_mesos_events(in.mesos_events);
+  l7->set_mesos_libprocess(in.mesos_libprocess);
+  l7->set_mesos_api(in.mesos_api);
+  l7->set_mesos_legacy(in.mesos_legacy);
+  l7->set_mesos_stream_records(in.mesos_stream_records);
+  l7->set_mesos_body_too_large(in.mesos_body_too_large);
+  l7->set_mesos_body_no_memory(in.mesos_body_no_memory);
+  l7->set_events_dropped(in.events_dropped);
+  l7->set_reassembly_memory(in.reassembly_pool_bytes);
+  l7->set_body_memory(in.body_pool_bytes);
+  for (std::size_t i = 0; i < stream::kDirectionCounterFields.size(); ++i) {
+    (*l7->mutable_reassembly())[std::string(stream::kDirectionCounterFields[i].name)] = in.stream[i];
+  }
 }
 
 }  // namespace segward::mgmt

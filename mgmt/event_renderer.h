@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dataplane/flow.h"
+#include "dataplane/l7_event.h"
 #include "mgmt/proto/events.pb.h"
 #include "mgmt/stats_snapshot.h"
 
@@ -13,6 +14,10 @@ namespace segward::mgmt {
 // `port_names[i]` names the configured port i (EVE in_iface).
 void render_flow_event(const dataplane::FlowRecord& record, const std::vector<std::string>& port_names,
                        events::Event& out);
+
+// One EVE `mesos` event.
+void render_mesos_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                        events::Event& out);
 
 void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
 

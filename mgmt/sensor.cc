@@ -14,6 +14,7 @@
 #include "dataplane/event_ring.h"
 #include "dataplane/flow_table.h"
 #include "dataplane/worker.h"
+#include "decoders/libprocess/mesos_event.h"
 #include "mgmt/capture_file.h"
 #include "mgmt/event_renderer.h"
 #include "mgmt/eve_writer.h"
@@ -38,6 +39,8 @@ std::uint64_t wall_now_ns() {
 struct WorkerSlot {
   std::unique_ptr<dataplane::FlowTable> flows;
   std::unique_ptr<dataplane::EventRing> events;
+  std::unique_ptr<dataplane::L7EventRing> l7_events;
+  std::unique_ptr<dataplane::L7Engine> l7;
   dataplane::WorkerCounters counters;
   std::vector<std::unique_ptr<dataplane::Worker>> stages;
   std::atomic<bool> stop{false};
@@ -66,23 +69,36 @@ class EventDrain {
   EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report)
       : eve_(eve), port_names_(std::move(port_names)), report_(report) {}
 
-  // Moves pending events of `ring` to the outputs, at most `limit` of them,
-  // so a worker that produces faster than we write cannot keep the control
-  // loop from seeing a stop request. Returns how many it moved.
-  unsigned drain(dataplane::EventRing& ring, unsigned limit = 8192) {
+  // Moves pending events of a worker's rings to the outputs, at most
+  // `limit` of each, so a worker that produces faster than we write cannot
+  // keep the control loop from seeing a stop request. Application events go
+  // first: a worker queues a flow's L7 events before its flow record.
+  // Returns how many it moved.
+  unsigned drain(dataplane::L7EventRing* l7, dataplane::EventRing& ring, unsigned limit = 8192) {
     unsigned total = 0;
-    while (total < limit) {
+    if (l7 != nullptr) {
+      unsigned moved = 0;
+      while (moved < limit) {
+        const unsigned n = l7->pop(l7_batch_.get(), kL7Batch);
+        for (unsigned i = 0; i < n; ++i) handle(l7_batch_[i]);
+        moved += n;
+        if (n < kL7Batch) break;
+      }
+      total += moved;
+    }
+    unsigned moved = 0;
+    while (moved < limit) {
       const unsigned n = ring.pop(batch_.data(), static_cast<unsigned>(batch_.size()));
       for (unsigned i = 0; i < n; ++i) handle(batch_[i]);
-      total += n;
+      moved += n;
       if (n < batch_.size()) break;
     }
-    return total;
+    return total + moved;
   }
 
   // Everything left, once the workers have finished.
-  void drain_all(dataplane::EventRing& ring) {
-    while (drain(ring) != 0) {
+  void drain_all(dataplane::L7EventRing* l7, dataplane::EventRing& ring) {
+    while (drain(l7, ring) != 0) {
     }
   }
 
@@ -97,6 +113,19 @@ class EventDrain {
     ++tally.flows;
     tally.packets += e.flow.pkts[0] + e.flow.pkts[1];
     tally.bytes += e.flow.bytes[0] + e.flow.bytes[1];
+    if (e.flow.app == dataplane::AppProto::kMesos) ++tally.mesos_flows;
+  }
+
+  void handle(const dataplane::L7EventRecord& e) {
+    if (e.kind != dataplane::L7EventKind::kMesos) return;
+    render_mesos_event(e, port_names_, event_);
+    eve_.write(event_);
+    ++report_.mesos_events;
+    const mesos::MesosEvent& m = e.mesos;
+    std::string name = !m.message.empty() ? std::string(m.message.view())
+                       : !m.call.empty()  ? std::string(m.call.view())
+                                          : std::string(m.endpoint.view());
+    ++report_.mesos_by_name[std::string(mesos::mesos_kind_name(m.kind)) + " " + name];
   }
 
   EveWriter& eve_;
@@ -104,6 +133,8 @@ class EventDrain {
   SensorReport& report_;
   events::Event event_;
   std::array<dataplane::DataplaneEvent, 256> batch_{};
+  static constexpr unsigned kL7Batch = 32;
+  std::unique_ptr<dataplane::L7EventRecord[]> l7_batch_ = std::make_unique<dataplane::L7EventRecord[]>(kL7Batch);
 };
 
 }  // namespace
@@ -166,6 +197,11 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
     slot->flows = std::make_unique<dataplane::FlowTable>("segward_flows_" + std::to_string(w), config.flow_capacity,
                                                          config.flow_timeouts, w, socket);
     slot->events = std::make_unique<dataplane::EventRing>("segward_events_" + std::to_string(w), config.event_ring, socket);
+    if (config.l7.enabled) {
+      slot->l7_events = std::make_unique<dataplane::L7EventRing>("segward_l7_" + std::to_string(w),
+                                                                 config.l7_event_ring, socket);
+      slot->l7 = std::make_unique<dataplane::L7Engine>(config.l7, w, *slot->l7_events, slot->counters, replay);
+    }
     auto make_stage = [&](std::vector<dataplane::PortLink> links, std::uint64_t packets, bool flush) {
       dataplane::WorkerSetup setup;
       setup.index = w;
@@ -177,7 +213,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       setup.replay_packets = packets;
       setup.flush_on_exit = flush;
       slot->stages.push_back(std::make_unique<dataplane::Worker>(std::move(setup), *slot->flows, *slot->events,
-                                                                 slot->counters, clock));
+                                                                 slot->counters, clock, slot->l7.get()));
     };
     if (replay) {
       for (std::size_t i = 0; i < opened.size(); ++i) {
@@ -236,7 +272,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   std::uint64_t last_flush = start_wall;
   for (;;) {
     unsigned moved = 0;
-    for (auto& slot : slots) moved += drain.drain(*slot->events);
+    for (auto& slot : slots) moved += drain.drain(slot->l7_events.get(), *slot->events);
     const bool all_finished = std::all_of(slots.begin(), slots.end(),
                                           [](const auto& s) { return s->finished.load(std::memory_order_acquire); });
     if (all_finished) break;
@@ -255,7 +291,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   }
   rte_eal_mp_wait_lcore();
   const std::uint64_t end_tsc = rte_rdtsc();
-  for (auto& slot : slots) drain.drain_all(*slot->events);
+  for (auto& slot : slots) drain.drain_all(slot->l7_events.get(), *slot->events);
   report.totals = snapshot();
   write_stats();
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());

@@ -20,6 +20,7 @@ struct SensorOptions {
 // What a run saw, for the human summary printed at the end.
 struct ServiceTally {
   std::uint64_t flows = 0, packets = 0, bytes = 0;
+  std::uint64_t mesos_flows = 0;  // flows that carried Mesos requests
 };
 
 struct SensorReport {
@@ -30,6 +31,8 @@ struct SensorReport {
   std::uint64_t capture_packets = 0;   // replay: records in the files
   std::uint64_t capture_first_ns = 0, capture_last_ns = 0;
   std::map<std::pair<std::string, std::uint16_t>, ServiceTally> by_service;  // (proto, server port)
+  std::uint64_t mesos_events = 0;
+  std::map<std::string, std::uint64_t> mesos_by_name;  // "kind name" (message, call or endpoint) -> events
 };
 
 // Throws StartupError, ConfigError or CaptureError before any packet flows.

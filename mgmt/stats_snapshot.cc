@@ -29,6 +29,28 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out)
   out.flow_insert_failed += c.flow_insert_failed.get();
   for (std::size_t r = 0; r < dataplane::kFlowEndReasonCount; ++r) out.flows_ended[r] += c.flows_ended[r].get();
   out.events_dropped += c.events_dropped.get();
+
+  const auto& in = c.l7;
+  auto& l7 = out.l7;
+  l7.sessions_created += in.sessions_created.get();
+  l7.sessions_active += in.sessions_active.get();
+  l7.sessions_exhausted += in.sessions_exhausted.get();
+  l7.flows_not_http += in.flows_not_http.get();
+  l7.http_requests += in.http_requests.get();
+  l7.http_responses += in.http_responses.get();
+  for (std::size_t i = 0; i < http::kHttpErrorCount; ++i) l7.http_errors[i] += in.http_errors[i].get();
+  for (std::size_t i = 0; i < http::kHttpWarningCount; ++i) l7.http_warnings[i] += in.http_warnings[i].get();
+  l7.mesos_events += in.mesos_events.get();
+  l7.mesos_libprocess += in.mesos_libprocess.get();
+  l7.mesos_api += in.mesos_api.get();
+  l7.mesos_legacy += in.mesos_legacy.get();
+  l7.mesos_stream_records += in.mesos_stream_records.get();
+  l7.mesos_body_too_large += in.mesos_body_too_large.get();
+  l7.mesos_body_no_memory += in.mesos_body_no_memory.get();
+  l7.events_dropped += in.events_dropped.get();
+  l7.reassembly_pool_bytes += in.reassembly_pool_bytes.get();
+  l7.body_pool_bytes += in.body_pool_bytes.get();
+  for (std::size_t i = 0; i < l7.stream.size(); ++i) l7.stream[i] += in.stream[i].get();
 }
 
 }  // namespace segward::mgmt

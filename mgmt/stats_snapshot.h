@@ -23,6 +23,17 @@ struct StatsSnapshot {
   std::uint64_t events_dropped = 0;
   std::uint64_t port_packets = 0, port_missed = 0, port_errors = 0;
 
+  struct L7 {
+    std::uint64_t sessions_created = 0, sessions_active = 0, sessions_exhausted = 0, flows_not_http = 0;
+    std::uint64_t http_requests = 0, http_responses = 0;
+    std::array<std::uint64_t, http::kHttpErrorCount> http_errors{};
+    std::array<std::uint64_t, http::kHttpWarningCount> http_warnings{};
+    std::uint64_t mesos_events = 0, mesos_libprocess = 0, mesos_api = 0, mesos_legacy = 0;
+    std::uint64_t mesos_stream_records = 0, mesos_body_too_large = 0, mesos_body_no_memory = 0;
+    std::uint64_t events_dropped = 0, reassembly_pool_bytes = 0, body_pool_bytes = 0;
+    std::array<std::uint64_t, stream::kDirectionCounterFields.size()> stream{};
+  } l7;
+
   [[nodiscard]] std::uint64_t decode_error_total() const;
 };
 

@@ -14,6 +14,9 @@
 #ifndef SEGWARD_VERSION
 #define SEGWARD_VERSION "0.0.0"
 #endif
+#ifndef SEGWARD_DEFAULT_MESOS_CAPTURE
+#define SEGWARD_DEFAULT_MESOS_CAPTURE ""
+#endif
 #ifndef SEGWARD_DEFAULT_CAPTURE
 #define SEGWARD_DEFAULT_CAPTURE ""
 #endif
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
   replay->add_option("-e,--eve", eve_path, "EVE JSON output file, '-' for standard output (default: eve.json)");
   replay->add_flag("-q,--quiet", quiet, "Do not print the summary");
   replay->add_option("captures", captures,
-                     "pcap or pcapng files (default: the bundled capture " SEGWARD_DEFAULT_CAPTURE ")");
+                     "pcap or pcapng files (default: the bundled captures of real traffic, " SEGWARD_DEFAULT_CAPTURE
+                     " and " SEGWARD_DEFAULT_MESOS_CAPTURE ")");
 
   auto* check = app.add_subcommand("check-config", "Validate a configuration file and exit (2 if invalid)");
   check->add_option("file", config_path, "Configuration file (YAML)")->required();
@@ -103,7 +107,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     // replay
-    if (captures.empty()) captures.push_back(SEGWARD_DEFAULT_CAPTURE);
+    if (captures.empty()) captures = {SEGWARD_DEFAULT_CAPTURE, SEGWARD_DEFAULT_MESOS_CAPTURE};
     if (!eve_path.empty()) config.eve.path = eve_path;
     const auto report = segward::mgmt::run_sensor(config, {captures});
     if (!quiet) print_replay_summary(config.eve.path == "-" ? stderr : stdout, captures, report, config.eve.path);

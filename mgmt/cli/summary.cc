@@ -77,10 +77,29 @@ void print_replay_summary(std::FILE* out, const std::vector<std::string>& captur
       break;
     }
     const std::string port = key.second != 0 ? std::to_string(key.second) + "/" : "";
+    std::string hint(service_hint(key.first, key.second));
+    // A port of no well-known service that carried Mesos requests: a
+    // framework's or executor's libprocess listener.
+    if (hint.empty() && tally.mesos_flows != 0) hint = "mesos (libprocess peer)";
     std::fprintf(out, "            %-10s %6llu flows %8llu pkts %12s  %s\n",
                  (port + key.first).c_str(), static_cast<unsigned long long>(tally.flows),
-                 static_cast<unsigned long long>(tally.packets), human_bytes(tally.bytes).c_str(),
-                 std::string(service_hint(key.first, key.second)).c_str());
+                 static_cast<unsigned long long>(tally.packets), human_bytes(tally.bytes).c_str(), hint.c_str());
+  }
+  if (r.mesos_events != 0) {
+    std::fprintf(out, "  mesos     %llu events (libprocess %llu, v1 API %llu, legacy endpoints %llu)\n",
+                 static_cast<unsigned long long>(r.mesos_events),
+                 static_cast<unsigned long long>(s.l7.mesos_libprocess), static_cast<unsigned long long>(s.l7.mesos_api),
+                 static_cast<unsigned long long>(s.l7.mesos_legacy));
+    std::vector<std::pair<std::string, std::uint64_t>> names(r.mesos_by_name.begin(), r.mesos_by_name.end());
+    std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::size_t listed = 0;
+    for (const auto& [name, n] : names) {
+      if (++listed > 12) {
+        std::fprintf(out, "            ... and %zu more kinds\n", names.size() - 12);
+        break;
+      }
+      std::fprintf(out, "            %6llu  %s\n", static_cast<unsigned long long>(n), name.c_str());
+    }
   }
   std::fprintf(out, "  alerts    0 (detectors and the allowlist arrive with later releases)\n");
   std::fprintf(out, "  events    %llu written to %s\n", static_cast<unsigned long long>(r.events_written),

@@ -12,7 +12,10 @@
 #
 # Sources: (a) a synthetic capture, 64-byte TCP ACKs over 10,000 flows
 # (make-synthetic-pcap.py; 40,000 packets for the rate runs, exactly 200,000
-# for callgrind), (b) tests/data/zk-cluster.pcap, real ZooKeeper traffic.
+# for callgrind), (b) tests/data/zk-cluster.pcap, real ZooKeeper traffic,
+# (c) tests/data/mesos-cluster.pcap, real libprocess/HTTP traffic (mesos-go,
+# curl): every connection goes through reassembly, HTTP and the Mesos
+# decoders. Each row also gives Gbit/s of frame bytes (captured length).
 #
 # Packets/s, one principle for both programs: packets the program received
 # from the pcap port divided by the time its forwarding core ran, from
@@ -51,7 +54,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
 ZK=$ROOT/tests/data/zk-cluster.pcap
+MESOS=$ROOT/tests/data/mesos-cluster.pcap
 [[ -r $ZK ]] || { echo "$0: missing $ZK" >&2; exit 2; }
+[[ -r $MESOS ]] || { echo "$0: missing $MESOS" >&2; exit 2; }
 for tool in dpdk-testpmd timeout stdbuf; do
     command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 2; }
 done
@@ -87,6 +92,21 @@ run_job() {
     wait "$CHILD" || rc=$?
     CHILD=""
     return "$rc"
+}
+
+mean_frame_bytes() {  # classic pcap: mean captured length
+    "$PY" - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+off, n, total = 24, 0, 0
+while off + 16 <= len(d):
+    caplen = struct.unpack_from(e + "I", d, off + 8)[0]
+    off += 16 + caplen
+    n += 1
+    total += caplen
+print(f"{total / max(n, 1):.1f}")
+EOF
 }
 
 count_records() {  # classic pcap, either byte order
@@ -214,14 +234,18 @@ LOOP_PAT='segward::dataplane::Worker::run*'
 BURST_PAT='*Worker::process_burst*'
 rows=()
 status=0
-for src in synthetic zk; do
+for src in synthetic zk mesos; do
     if [[ $src == synthetic ]]; then
         f=$SYN; fixed=$SYN_FIXED
         label="(a) synthetic: 64-byte TCP ACKs, 10,000 flows"
-    else
+    elif [[ $src == zk ]]; then
         f=$ZK; fixed=$ZK
         label="(b) zk-cluster.pcap: real ZooKeeper traffic"
+    else
+        f=$MESOS; fixed=$MESOS
+        label="(c) mesos-cluster.pcap: real libprocess/HTTP traffic, L7 decoding on"
     fi
+    frame_bytes=$(mean_frame_bytes "$f")
     n_file=$(count_records "$f")
     # net_pcap's infinite_rx copies the whole file into mbufs at start; the
     # forwarding path needs more on top.
@@ -243,6 +267,10 @@ for src in synthetic zk; do
     ratio="n/a"
     if [[ -n $t_pps && -n $s_pps && $t_pps -gt 0 ]]; then ratio=$(calc "f'{$s_pps / $t_pps:.3f}'"); fi
     echo "ratio segward/testpmd: $ratio"
+    t_gbps="n/a"; s_gbps="n/a"
+    [[ -z $t_pps ]] || t_gbps=$(calc "f'{$t_pps * $frame_bytes * 8 / 1e9:.2f}'")
+    [[ -z $s_pps ]] || s_gbps=$(calc "f'{$s_pps * $frame_bytes * 8 / 1e9:.2f}'")
+    echo "Gbit/s of frames (mean $frame_bytes bytes): testpmd $t_gbps, segward $s_gbps"
 
     loop="-"; burst="-"
     if [[ $CALLGRIND -eq 1 ]]; then
@@ -254,7 +282,7 @@ for src in synthetic zk; do
         if [[ -z $burst ]]; then fail "callgrind ($BURST_PAT) on $src" "$TMP/cg-burst-$src.log"; burst="n/a"; status=1; fi
         echo "Ir/packet over $n_fixed replayed packets: worker loop $loop, process_burst $burst"
     fi
-    rows+=("| $label | ${t_pps:-n/a} | ${s_pps:-n/a} | $ratio | $loop | $burst |")
+    rows+=("| $label | ${t_pps:-n/a} ($t_gbps Gbit/s) | ${s_pps:-n/a} ($s_gbps Gbit/s) | $ratio | $loop | $burst |")
     echo
 done
 

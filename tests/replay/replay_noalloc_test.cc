@@ -10,12 +10,14 @@
 #include <pcap/pcap.h>
 
 #include <atomic>
+#include <memory>
 #include <cstring>
 #include <thread>
 #include <vector>
 
 #include "dataplane/event_ring.h"
 #include "dataplane/flow_table.h"
+#include "dataplane/l7_engine.h"
 #include "dataplane/worker.h"
 #include "mgmt/capture_file.h"
 #include "platform/mbuf_clock.h"
@@ -39,10 +41,11 @@ int run_counted(void* arg) {
   return 0;
 }
 
-void replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity) {
+// Returns the Mesos events the L7 engine produced.
+std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity) {
   const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
-  ASSERT_GT(scan.packets, 0u);
-  ASSERT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
+  EXPECT_GT(scan.packets, 0u);
+  EXPECT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
   static rte_mempool* pool = platform::create_mbuf_pool(4095, 128);
   const platform::OpenedPort port = platform::open_port({"pcap", vdev_name, 512, 512}, 1, pool);
   platform::MbufClock clock;
@@ -52,18 +55,28 @@ void replay_and_count(const std::string& capture, const std::string& vdev_name, 
   dataplane::FlowTable flows("flows_" + vdev_name.substr(vdev_name.size() - 1), flow_capacity, {}, 1, 0);
   dataplane::EventRing events("events_" + vdev_name.substr(vdev_name.size() - 1), 1024, 0);
   dataplane::WorkerCounters counters;
+  // Application-layer decoding on, with small pools: every packet of the
+  // Mesos capture goes through reassembly, HTTP and the Mesos decoders.
+  dataplane::L7Limits l7_limits;
+  l7_limits.sessions = 64;
+  l7_limits.reassembly_bytes = 4 << 20;
+  l7_limits.body_bytes = 4 << 20;
+  dataplane::L7EventRing l7_events("l7_" + vdev_name.substr(vdev_name.size() - 1), 4096, 0);
+  dataplane::L7Engine l7(l7_limits, 0, l7_events, counters, true);
   dataplane::WorkerSetup setup;
   setup.links = {{port.port_id, dataplane::kNoTxPort, 0}};
   setup.replay = true;
   setup.replay_packets = scan.packets;
-  dataplane::Worker worker(setup, flows, events, counters, clock);
+  dataplane::Worker worker(setup, flows, events, counters, clock, &l7);
 
   std::atomic<bool> stop{false};
   WorkerRun run{&worker, &stop};
   const unsigned lcore = rte_get_next_lcore(-1, 1, 0);
-  ASSERT_LT(lcore, RTE_MAX_LCORE) << "needs a worker lcore (-l 0-1)";
-  ASSERT_EQ(0, rte_eal_remote_launch(run_counted, &run, lcore));
+  EXPECT_LT(lcore, RTE_MAX_LCORE) << "needs a worker lcore (-l 0-1)";
+  EXPECT_EQ(0, rte_eal_remote_launch(run_counted, &run, lcore));
   std::uint64_t flow_events = 0;
+  std::uint64_t mesos_events = 0;
+  auto l7_record = std::make_unique<dataplane::L7EventRecord>();
   std::uint64_t packets_in_flows = 0;
   std::vector<dataplane::DataplaneEvent> batch(64);
   for (;;) {
@@ -74,6 +87,7 @@ void replay_and_count(const std::string& capture, const std::string& vdev_name, 
         packets_in_flows += batch[i].flow.pkts[0] + batch[i].flow.pkts[1];
       }
     }
+    while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
     if (done) break;
     std::this_thread::yield();
   }
@@ -85,10 +99,21 @@ void replay_and_count(const std::string& capture, const std::string& vdev_name, 
   EXPECT_GT(flow_events, 0u);
   EXPECT_EQ(counters.flows_created.get(), flow_events) << "every created flow is reported exactly once";
   EXPECT_LE(packets_in_flows, scan.packets);
+  while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
+  EXPECT_EQ(counters.l7.mesos_events.get(), mesos_events);
+  return mesos_events;
 }
 
 TEST(ReplayNoAlloc, BundledCaptureOfRealTraffic) {
   replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc0", 65536);
+}
+
+TEST(ReplayNoAlloc, MesosDecodingAllocatesNothing) {
+  // Real libprocess, v1 API and legacy traffic (mesos-go, curl): reassembly,
+  // HTTP, protobuf and JSON scanning, RecordIO streams, event hand-off.
+  const std::uint64_t events =
+      replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/mesos-cluster.pcap", "net_pcap_noalloc2", 65536);
+  EXPECT_GE(events, 30u);
 }
 
 // Writes `flows` TCP SYNs from distinct source ports, 192.0.2.1 -> 198.51.100.1:5050.

@@ -69,7 +69,7 @@ TEST(Config, UnknownKeyIsLocatedAndListsTheValidOnes) {
   EXPECT_EQ("segward.yaml:3:3: dataplane.wokers: unknown key (expected one of: mode, workers, mbufs, mbuf_cache, "
             "malformed, ports, event_ring)",
             error_of("dataplane:\n  mode: tap\n  wokers: 2\n"));
-  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, outputs)",
+  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs)",
             error_of("outputz: {}\n"));
 }
 
@@ -112,6 +112,45 @@ TEST(Config, YamlSyntaxErrorsAreLocated) {
 
 TEST(Config, MissingFileIsAnError) {
   EXPECT_THROW(load_config_file("/nonexistent/segward.yaml"), ConfigError);
+}
+
+}  // namespace
+}  // namespace segward::mgmt
+
+namespace segward::mgmt {
+namespace {
+
+TEST(Config, ReadsTheApplicationLayerLimits) {
+  const Config c = parse_config(R"(
+l7:
+  sessions: 1024
+  probe_packets: 3
+  event_ring: 512
+  reassembly: {memory_mb: 16, per_direction_kb: 64}
+  bodies: {memory_mb: 8, limit_kb: 256}
+  http: {max_head_bytes: 8192, max_headers: 50}
+)",
+                                "segward.yaml");
+  EXPECT_TRUE(c.l7.enabled);
+  EXPECT_EQ(1024u, c.l7.sessions);
+  EXPECT_EQ(3u, c.l7.probe_packets);
+  EXPECT_EQ(512u, c.l7_event_ring);
+  EXPECT_EQ(16ULL << 20, c.l7.reassembly_bytes);
+  EXPECT_EQ(64u * 1024, c.l7.per_direction.max_buffered_bytes);
+  EXPECT_EQ(8ULL << 20, c.l7.body_bytes);
+  EXPECT_EQ(256u * 1024, c.l7.body_limit);
+  EXPECT_EQ(8192u, c.l7.http.max_head_bytes);
+  EXPECT_EQ(50u, c.l7.http.max_headers);
+  EXPECT_FALSE(parse_config("l7: {enabled: false}\n", "segward.yaml").l7.enabled);
+}
+
+TEST(Config, ApplicationLayerErrorsAreLocated) {
+  EXPECT_EQ("segward.yaml:2:13: l7.sessions: expected an integer, got 'many'", error_of("l7:\n  sessions: many\n"));
+  EXPECT_EQ("segward.yaml:2:22: l7.bodies.limit_kb: must be between 1 and 1048576, got 0",
+            error_of("l7:\n  bodies: {limit_kb: 0}\n"));
+  EXPECT_EQ("segward.yaml:2:3: l7.reasembly: unknown key (expected one of: enabled, sessions, reassembly, bodies, http, "
+            "probe_packets, event_ring)",
+            error_of("l7:\n  reasembly: {}\n"));
 }
 
 }  // namespace
