@@ -106,22 +106,8 @@ go_build "$TMP/bin/test-scheduler" segward/mesos/scheduler || { echo "go build f
 echo "built fake-master and test-scheduler in $((SECONDS - T0)) s"
 
 # --- network ------------------------------------------------------------------
-ip netns add "$NS_M"
-ip netns add "$NS_S"
-ip link add "$IF_M" type veth peer name "$IF_S"
-ip link set "$IF_M" netns "$NS_M"
-ip link set "$IF_S" netns "$NS_S"
-for ns in "$NS_M" "$NS_S"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-    ip netns exec "$ns" ip link set lo up
-done
-in_m ip addr add "$MASTER_IP/24" dev "$IF_M"
-in_s ip addr add "$SCHED_IP/24" dev "$IF_S"
-in_m ip link set "$IF_M" up
-in_s ip link set "$IF_S" up
-in_m ethtool -K "$IF_M" tx off tso off gso off gro off >/dev/null 2>&1 || true
-in_s ethtool -K "$IF_S" tx off tso off gso off gro off >/dev/null 2>&1 || true
+source "$HERE/netns_pair.sh"
+netns_pair "$NS_M" "$IF_M" "$MASTER_IP" "$NS_S" "$IF_S" "$SCHED_IP"
 
 wait_listen() { # NS_FN PID LABEL: wait until MASTER_IP:PORT listens (10 s)
     local i

@@ -50,22 +50,8 @@ trap cleanup EXIT
 in_s() { ip netns exec "$NS_S" "$@"; }
 in_c() { ip netns exec "$NS_C" "$@"; }
 
-ip netns add "$NS_S"
-ip netns add "$NS_C"
-ip link add "$IF_S" type veth peer name "$IF_C"
-ip link set "$IF_S" netns "$NS_S"
-ip link set "$IF_C" netns "$NS_C"
-for ns in "$NS_S" "$NS_C"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-    ip netns exec "$ns" ip link set lo up
-done
-in_s ip addr add "$SRV_IP/24" dev "$IF_S"
-in_c ip addr add "$CLI_IP/24" dev "$IF_C"
-in_s ip link set "$IF_S" up
-in_c ip link set "$IF_C" up
-in_s ethtool -K "$IF_S" tx off tso off gso off gro off >/dev/null 2>&1 || true
-in_c ethtool -K "$IF_C" tx off tso off gso off gro off >/dev/null 2>&1 || true
+source "$(dirname "${BASH_SOURCE[0]}")/netns_pair.sh"
+netns_pair "$NS_S" "$IF_S" "$SRV_IP" "$NS_C" "$IF_C" "$CLI_IP"
 
 # --- ZooKeeper server (standalone), private data dir, 4lw all allowed -----
 mkdir -p "$TMP/data" "$TMP/conf"
