@@ -8,7 +8,11 @@
 # then, unless --skip-callgrind, instructions per packet from callgrind on a
 # fixed `segward replay` of each source.
 #
-#   bench.sh SEGWARD_BIN [--duration SECONDS (default 10)] [--skip-callgrind]
+#   bench.sh SEGWARD_BIN [--duration SECONDS (default 10)] [--skip-callgrind] [--hugepages]
+#
+# --hugepages: both programs on 2 MiB hugepages (--in-memory -m 600) instead
+# of the default --no-huge; reserve them first, e.g.
+#   echo 400 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 #
 # Sources: (a) a synthetic capture, 64-byte TCP ACKs over 10,000 flows
 # (make-synthetic-pcap.py; 40,000 packets for the rate runs, exactly 200,000
@@ -36,14 +40,16 @@
 # coreutils; python: /usr/bin/python3 (standard library only).
 set -euo pipefail
 
-usage() { echo "usage: $0 SEGWARD_BIN [--duration SECONDS] [--skip-callgrind]" >&2; exit 2; }
+usage() { echo "usage: $0 SEGWARD_BIN [--duration SECONDS] [--skip-callgrind] [--hugepages]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 BIN=$(realpath "$1"); shift
 [[ -x $BIN ]] || { echo "$0: $BIN is not executable" >&2; exit 2; }
 DURATION=10
 CALLGRIND=1
+HUGE=0
 while [[ $# -gt 0 ]]; do
     case $1 in
+        --hugepages) HUGE=1; shift ;;
         --duration) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; DURATION=$2; shift 2 ;;
         --skip-callgrind) CALLGRIND=0; shift ;;
         *) usage ;;
@@ -132,6 +138,11 @@ calc() { "$PY" -c "import sys; print($1)"; }
 
 # Same EAL for both programs: DPDK 22.11 refuses --no-huge with --in-memory.
 EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 512 --no-telemetry)
+if [[ $HUGE -eq 1 ]]; then
+    free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+    [[ ${free:-0} -ge 300 ]] || { echo "$0: --hugepages needs 300+ free 2 MiB hugepages (have ${free:-0})" >&2; exit 2; }
+    EAL=(--in-memory --no-pci -l 0-1 -m 600 --no-telemetry)
+fi
 NULLDEV="net_null0,no-rx=1"
 
 # ---------------------------------------------------------------- sources
