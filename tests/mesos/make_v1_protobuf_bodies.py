@@ -54,14 +54,18 @@ def main():
           {"framework": {"name": info.name, "user": info.user, "principal": info.principal,
                          "roles": list(info.roles), "hostname": info.hostname}})
 
+    # The operator calls the issue names, with and without Authorization.
     flags = v1.MasterCall()
     flags.type = v1.MasterCall.GET_FLAGS
     write("operator-GET_FLAGS-none", flags, {})
+    write("operator-GET_FLAGS-basic", flags, {})
 
     teardown = v1.MasterCall()
     teardown.type = v1.MasterCall.TEARDOWN
     teardown.teardown.framework_id.value = "segward-pb-framework-0001"
-    write("operator-TEARDOWN-bearer", teardown, {"framework": {"id": teardown.teardown.framework_id.value}})
+    side = {"framework": {"id": teardown.teardown.framework_id.value}}
+    write("operator-TEARDOWN-bearer", teardown, side)
+    write("operator-TEARDOWN-none", teardown, side)
     return 0
 
 
