@@ -82,7 +82,7 @@ struct L7Engine::RecordSink {
   void on_record(std::span<const std::uint8_t> first_bytes, std::uint64_t /*full_length*/) {
     engine.counters_.l7.mesos_stream_records.add();
     mesos::MesosEvent& e = engine.record_->mesos;
-    mesos::decode_scheduler_event(first_bytes, s.stream_encoding, e);
+    mesos::decode_stream_event(s.stream_api, first_bytes, s.stream_encoding, e);
     // Heartbeats arrive every 15 s per framework: counted, not reported.
     if (e.call.view() == "HEARTBEAT") return;
     L7Endpoints from;  // the server speaks: reverse of the request direction
@@ -121,6 +121,7 @@ struct L7Engine::ResponseSink {
     const mesos::BodyEncoding records = mesos::response_record_encoding(s.pending, s.response);
     if (records != mesos::BodyEncoding::kNone) {
       s.response_streams = true;
+      s.stream_api = s.pending.api;
       s.stream_encoding = records;
       s.recordio.reset();
     }

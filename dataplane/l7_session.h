@@ -55,6 +55,7 @@ struct L7Session {
   http::PairedRequest answering{};
   mesos::MesosResponseHead response;
   bool response_streams = false;
+  mesos::ApiFamily stream_api = mesos::ApiFamily::kNone;  // whose event stream it is
   mesos::BodyEncoding stream_encoding = mesos::BodyEncoding::kJson;
   mesos::RecordIoReader recordio;
 

@@ -63,18 +63,87 @@ int FieldWriter::level() const noexcept {
   return executor_depth_ > 0 ? 1 : 2;
 }
 
-void FieldWriter::begin(const Node& node) noexcept {
+std::uint8_t FieldWriter::new_scope() noexcept {
+  if (next_scope_ < kScopes) return next_scope_++;
+  return static_cast<std::uint8_t>(kScopes);  // past the table: privileged becomes sticky
+}
+
+void FieldWriter::set_privileged(bool value) noexcept {
+  const std::uint8_t scope = depth_ > 0 && depth_ <= kMaxFrames ? frames_[depth_ - 1].scope : 0;
+  if (scope >= kScopes) {
+    if (value) privileged_sticky_ = true;
+  } else if (value) {
+    privileged_scopes_ |= std::uint64_t{1} << scope;
+  } else {
+    privileged_scopes_ &= ~(std::uint64_t{1} << scope);
+  }
+  out_.task.privileged = privileged_sticky_ || privileged_scopes_ != 0;
+  out_.task.present = true;
+}
+
+void FieldWriter::begin(const Field& via) noexcept {
+  if (via.child == nullptr) return;
+  const Node& node = *via.child;
+  if (depth_ >= kMaxFrames) {
+    ++overflow_;
+    return;
+  }
+  // Is this a second occurrence of a non-repeated field in the same parent?
+  Frame* parent = depth_ > 0 ? &frames_[depth_ - 1] : nullptr;
+  Child* first = nullptr;
+  bool continuation = false;
+  std::int16_t index = -1;
+  if (parent != nullptr && !via.repeated) {
+    // Field numbers identify fields within their parent; the schema's are
+    // all below 64 (a larger one would count every occurrence as new).
+    index = static_cast<std::int16_t>(via.number);
+    if (via.number > 0 && via.number < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << via.number;
+      continuation = (parent->entered & bit) != 0;
+      parent->entered |= bit;
+    }
+    for (Child& c : parent->children) {
+      if (c.field == index) first = &c;
+    }
+  }
+  Frame& frame = frames_[depth_++];
+  frame = Frame{};
+  frame.scope = parent != nullptr ? parent->scope : 0;
+
+  auto remember = [&](std::uint8_t scope, bool first_task) {
+    if (parent == nullptr || via.repeated) return;
+    for (Child& c : parent->children) {
+      if (c.field == -1) {
+        c = Child{index, scope, first_task};
+        return;
+      }
+    }
+  };
+
   switch (node.role) {
     case NodeRole::kTaskInfo:
       ++task_depth_;
-      if (out_.task.count < UINT16_MAX) ++out_.task.count;
-      in_first_task_ = out_.task.count == 1;
+      if (continuation && first != nullptr) {
+        in_first_task_ = first->first_task;
+        frame.scope = first->scope;
+      } else {
+        if (out_.task.count < UINT16_MAX) ++out_.task.count;
+        in_first_task_ = out_.task.count == 1;
+        task_command_.clear();
+        frame.scope = new_scope();
+        remember(frame.scope, in_first_task_);
+      }
       out_.task.present = true;
-      task_command_.clear();
       break;
     case NodeRole::kExecutorInfo:
       ++executor_depth_;
-      executor_command_.clear();
+      if (continuation && first != nullptr) {
+        frame.scope = first->scope;
+      } else {
+        executor_command_.clear();
+        frame.scope = new_scope();
+        remember(frame.scope, false);
+      }
       break;
     case NodeRole::kAgentResource:
       resource_name_.clear();
@@ -87,7 +156,14 @@ void FieldWriter::begin(const Node& node) noexcept {
   }
 }
 
-void FieldWriter::end(const Node& node) noexcept {
+void FieldWriter::end(const Field& via) noexcept {
+  if (via.child == nullptr) return;
+  const Node& node = *via.child;
+  if (overflow_ > 0) {
+    --overflow_;
+    return;
+  }
+  if (depth_ > 0) --depth_;
   switch (node.role) {
     case NodeRole::kTaskInfo:
       if (task_depth_ > 0) --task_depth_;
@@ -291,8 +367,7 @@ void FieldWriter::on_varint(const Field& field, std::uint64_t value) noexcept {
       out_.agent.present = true;
       break;
     case Slot::kPrivileged:
-      if (value != 0) out_.task.privileged = true;
-      out_.task.present = true;
+      set_privileged(value != 0);
       break;
     case Slot::kDetailBool:
       append_detail(field.label, value != 0 ? "true" : "false", false);

@@ -9,8 +9,12 @@
 //    KillTaskMessage.task_id or a nested container's command);
 //  - a command or image inside an ExecutorInfo is used only while no
 //    task-level one has been seen (custom executors carry the command);
-//  - privileged is set by any task or executor, host_path is the first one
-//    seen anywhere;
+//  - privileged: true when any task's or executor's container says so, each
+//    one's own value being the last one given for it; host_path is the
+//    first one seen anywhere;
+//  - a non-repeated message field given twice (RunTaskMessage.task twice,
+//    an ExecutorInfo twice) is one message, as protobuf merges it: not a
+//    second task, and its fields continue the first occurrence's;
 //  - CommandInfo.value and its arguments are joined with spaces, whatever
 //    order they arrive in;
 //  - scalar fields: the last value wins (protobuf's rule, and Mesos's for
@@ -18,6 +22,7 @@
 //    ','; a JSON array for a repeated field replaces an earlier one.
 //
 // No allocation; all state is fixed-size. One FieldWriter per body.
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -30,8 +35,11 @@ class FieldWriter {
  public:
   explicit FieldWriter(MesosEvent& out) noexcept : out_(out) {}
 
-  void begin(const schema::Node& node) noexcept;
-  void end(const schema::Node& node) noexcept;
+  /// Entering the message `via` leads to (*via.child); `via` is a
+  /// synthetic field for the root. Calls nest: every begin has its end,
+  /// unless the scan stops on an error.
+  void begin(const schema::Field& via) noexcept;
+  void end(const schema::Field& via) noexcept;
 
   /// A string or bytes value; `truncated`: the value was longer than what is passed.
   void on_text(const schema::Field& field, std::string_view value, bool truncated) noexcept;
@@ -65,7 +73,33 @@ class FieldWriter {
   void append_detail(std::string_view label, std::string_view value, bool truncated) noexcept;
   void append_detail_list(const schema::Field& field, std::string_view value, bool truncated) noexcept;
 
+  // One open message. `entered`: the non-repeated message fields already
+  // entered in it (bit = field index), so a second occurrence continues the
+  // first; `children` remembers, for TaskInfo/ExecutorInfo fields, what the
+  // first occurrence was.
+  struct Child {
+    std::int16_t field = -1;
+    std::uint8_t scope = 0;
+    bool first_task = false;
+  };
+  struct Frame {
+    std::uint64_t entered = 0;
+    std::uint8_t scope = 0;  // privileged scope of this context
+    std::array<Child, 4> children{};
+  };
+  static constexpr std::size_t kMaxFrames = 48;  // deeper than either scanner goes
+  static constexpr std::size_t kScopes = 64;
+
+  void set_privileged(bool value) noexcept;
+  [[nodiscard]] std::uint8_t new_scope() noexcept;
+
   MesosEvent& out_;
+  std::array<Frame, kMaxFrames> frames_{};
+  std::size_t depth_ = 0;
+  std::size_t overflow_ = 0;  // begins past kMaxFrames (not tracked)
+  std::uint64_t privileged_scopes_ = 0;  // bit n: scope n's last DockerInfo.privileged
+  std::uint8_t next_scope_ = 1;          // scope 0: outside any task or executor
+  bool privileged_sticky_ = false;       // a privileged scope past kScopes
   int task_depth_ = 0;
   int executor_depth_ = 0;
   bool in_first_task_ = false;

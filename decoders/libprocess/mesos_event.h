@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <new>
 #include <string_view>
 
 namespace segward::mesos {
@@ -132,7 +131,7 @@ struct AgentFields {
 struct TaskFields {
   BoundedText<128> name;
   BoundedText<128> id;
-  BoundedText<256> command;   // CommandInfo.value (shell) or its first arguments
+  BoundedText<256> command;   // CommandInfo.value, then its arguments, joined by spaces
   BoundedText<192> image;     // DockerInfo.image or Image.docker.name / appc.name
   BoundedText<128> host_path; // first volume with a host path, of any task or executor
   BoundedText<32> state;      // TaskStatus.state name for status updates (TASK_RUNNING)
@@ -177,10 +176,11 @@ struct MesosEvent {
   // Back to the defaults with every byte of the object rewritten, padding
   // included: the struct is copied whole into the event ring, so no stale
   // stack bytes (earlier payloads) may ride along in it. The decoders reset
-  // their output this way.
+  // their output this way. One pass: every default is all-zero bytes but
+  // `kind` (a unit test holds this to the member initializers above).
   void reset() noexcept {
     std::memset(static_cast<void*>(this), 0, sizeof(*this));
-    ::new (static_cast<void*>(this)) MesosEvent;
+    kind = MesosKind::kLegacy;
   }
 };
 

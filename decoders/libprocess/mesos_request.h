@@ -18,7 +18,6 @@
 // Authorization header is reduced to its scheme.
 #include <cstdint>
 #include <cstring>
-#include <new>
 #include <span>
 #include <string_view>
 
@@ -49,10 +48,11 @@ struct MesosRequestHead {
   bool has_host = false;
   AuthScheme auth = AuthScheme::kNone;   // Authorization: its scheme only, never the credentials
 
-  // Every byte rewritten, padding included (see MesosEvent::reset).
+  // Every byte rewritten, padding included (see MesosEvent::reset); every
+  // default is all-zero bytes but version_minor.
   void reset() noexcept {
     std::memset(static_cast<void*>(this), 0, sizeof(*this));
-    ::new (static_cast<void*>(this)) MesosRequestHead;
+    version_minor = 1;
   }
 };
 
@@ -69,10 +69,7 @@ struct MesosResponseHead {
   BoundedText<256> location;    // 307 redirects to the leading master
   bool recordio = false;        // Content-Type: application/recordio
 
-  void reset() noexcept {
-    std::memset(static_cast<void*>(this), 0, sizeof(*this));
-    ::new (static_cast<void*>(this)) MesosResponseHead;
-  }
+  void reset() noexcept { std::memset(static_cast<void*>(this), 0, sizeof(*this)); }
 };
 
 void note_response_header(std::string_view name, std::string_view value, MesosResponseHead& head) noexcept;

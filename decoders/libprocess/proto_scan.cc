@@ -104,11 +104,11 @@ class Scanner {
     const bool cut = length > room;
     const int sub_end = start + static_cast<int>(cut ? room : length);
     const auto limit = in_.PushLimit(sub_end - start);
-    writer_.begin(*field.child);
+    writer_.begin(field);
     const bool ok = message(*field.child, sub_end, depth + 1);
     in_.PopLimit(limit);
     if (!ok || cut) return false;
-    writer_.end(*field.child);
+    writer_.end(field);
     return true;
   }
 
@@ -122,11 +122,12 @@ class Scanner {
 
 ProtoScanResult scan_protobuf(std::span<const std::uint8_t> body, const Node& root, FieldWriter& writer) noexcept {
   Scanner scanner(body, writer);
-  writer.begin(root);
+  const Field root_field = schema::message(0, "", root);
+  writer.begin(root_field);
   ProtoScanResult result;
   result.ok = scanner.message(root, scanner.size(), 0);
   if (result.ok) {
-    writer.end(root);
+    writer.end(root_field);
   } else {
     result.error_offset = static_cast<std::size_t>(scanner.position());
   }

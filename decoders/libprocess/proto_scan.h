@@ -32,8 +32,8 @@ struct ProtoScanResult {
   std::size_t error_offset = 0;  // where the scan stopped, when !ok
 };
 
-/// Scans `body` as one `root` message. Calls writer.begin(root) first and
-/// writer.end(root) when the whole body was read.
+/// Scans `body` as one `root` message. Calls writer.begin() for the root
+/// first and writer.end() when the whole body was read.
 ProtoScanResult scan_protobuf(std::span<const std::uint8_t> body, const schema::Node& root,
                               FieldWriter& writer) noexcept;
 

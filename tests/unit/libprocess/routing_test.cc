@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <new>
+#include <typeinfo>
 
 #include "decoders/libprocess/messages.pb.h"
 #include "decoders/libprocess/upid.h"
@@ -382,6 +384,32 @@ TEST(MesosNames, EveryEnumHasAStableName) {
   for (int i = 0; i <= static_cast<int>(BodyEncoding::kOther); ++i) {
     EXPECT_NE(body_encoding_name(static_cast<BodyEncoding>(i)), "unknown") << i;
   }
+}
+
+}  // namespace
+}  // namespace segward::mesos
+
+namespace segward::mesos {
+namespace {
+
+// reset() writes zeros and the few non-zero defaults in one pass; it must
+// equal the member initializers, byte for byte (here: constructed over a
+// zeroed buffer, so padding compares too).
+template <class T>
+void expect_reset_is_the_default() {
+  alignas(T) unsigned char constructed[sizeof(T)];
+  std::memset(constructed, 0, sizeof(T));
+  ::new (static_cast<void*>(constructed)) T;
+  alignas(T) unsigned char reset[sizeof(T)];
+  std::memset(reset, 0xa5, sizeof(T));  // stale bytes everywhere, padding included
+  reinterpret_cast<T*>(reset)->reset();
+  EXPECT_EQ(std::memcmp(constructed, reset, sizeof(T)), 0) << typeid(T).name();
+}
+
+TEST(MesosStructs, ResetEqualsTheDefaultsAndClearsPadding) {
+  expect_reset_is_the_default<MesosEvent>();
+  expect_reset_is_the_default<MesosRequestHead>();
+  expect_reset_is_the_default<MesosResponseHead>();
 }
 
 }  // namespace
