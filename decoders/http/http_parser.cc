@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "decoders/common/ascii.h"
+
 namespace segward::http {
 namespace detail {
 namespace {
@@ -12,7 +14,9 @@ constexpr std::int64_t kMaxLength = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kMaxResyncMethodBytes = 24;
 constexpr std::size_t kResyncPrefixBytes = 32;
 
-constexpr bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+using decoders::hex_value;
+using decoders::iequals;
+using decoders::is_digit;
 
 // RFC 9110 §5.6.2 tchar.
 constexpr bool is_tchar(unsigned char c) noexcept {
@@ -34,13 +38,6 @@ constexpr bool is_field_char(unsigned char c) noexcept { return c == '\t' || (c 
 // libprocess writes actor ids raw.
 constexpr bool is_target_char(unsigned char c) noexcept { return c > 0x20 && c != 0x7f; }
 
-constexpr int hex_value(unsigned char c) noexcept {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 std::string_view trim_ows(std::string_view s) noexcept {
@@ -53,16 +50,6 @@ template <class Pred>
 bool all_of(std::string_view s, Pred pred) noexcept {
   for (const char c : s) {
     if (!pred(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool iequals(std::string_view a, std::string_view lower) noexcept {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto c = static_cast<unsigned char>(a[i]);
-    const char folded = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : static_cast<char>(c);
-    if (folded != lower[i]) return false;
   }
   return true;
 }
@@ -344,7 +331,7 @@ void HttpParser::drop_candidate() noexcept {
 }
 
 void HttpParser::note_header(std::string_view name, std::string_view value, bool truncated) noexcept {
-  if (detail::iequals(name, "content-length")) {
+  if (decoders::iequals(name, "content-length")) {
     std::int64_t v = 0;
     if (truncated || !detail::parse_content_length(value, v) || (cl_state_ == LengthState::kValid && v != content_length_)) {
       cl_state_ = LengthState::kInvalid;
@@ -352,20 +339,20 @@ void HttpParser::note_header(std::string_view name, std::string_view value, bool
       cl_state_ = LengthState::kValid;
       content_length_ = v;
     }
-  } else if (detail::iequals(name, "transfer-encoding")) {
+  } else if (decoders::iequals(name, "transfer-encoding")) {
     // Codings accumulate over repeated header lines; only the last one
     // decides the framing (RFC 9112 §6.3).
     te_present_ = true;
     te_truncated_ = te_truncated_ || truncated;
     detail::for_each_element(value, [this](std::string_view element) {
       const std::string_view coding = detail::trim_ows(element.substr(0, element.find(';')));
-      te_chunked_last_ = detail::iequals(coding, "chunked");
+      te_chunked_last_ = decoders::iequals(coding, "chunked");
       if (te_chunked_last_ && te_chunked_ < 2) ++te_chunked_;
     });
-  } else if (detail::iequals(name, "connection")) {
+  } else if (decoders::iequals(name, "connection")) {
     detail::for_each_element(value, [this](std::string_view token) {
-      if (detail::iequals(token, "close")) conn_close_ = true;
-      if (detail::iequals(token, "keep-alive")) conn_keep_alive_ = true;
+      if (decoders::iequals(token, "close")) conn_close_ = true;
+      if (decoders::iequals(token, "keep-alive")) conn_keep_alive_ = true;
     });
   }
 }

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "decoders/common/ascii.h"
+
 namespace segward::mesos {
 namespace {
 
@@ -32,7 +34,7 @@ std::string_view decimal(std::int64_t value, std::array<char, 24>& buffer) noexc
   return {buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data())};
 }
 
-bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) noexcept { return decoders::hex_value(static_cast<unsigned char>(c)) >= 0; }
 
 // A CRAM-MD5 client response (RFC 2195): "<principal> <32 hex digits of HMAC-MD5>".
 // Only this exact shape yields a principal; any other step data (a server

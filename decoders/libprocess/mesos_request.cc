@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "decoders/common/ascii.h"
 #include "decoders/libprocess/field_writer.h"
 #include "decoders/libprocess/mesos_schema.h"
 #include "decoders/libprocess/proto_scan.h"
@@ -15,15 +16,7 @@ namespace {
 
 constexpr std::string_view kLibprocessAgent = "libprocess/";
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+using decoders::iequals;
 
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

@@ -2,11 +2,13 @@
 
 #include <cstddef>
 
+#include "decoders/common/ascii.h"
+
 namespace segward::mesos {
 namespace {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+using decoders::is_digit;
 
 bool is_hostname(std::string_view host) noexcept {
   if (host.empty() || host.size() > 253) return false;

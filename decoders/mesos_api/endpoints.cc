@@ -147,7 +147,7 @@ std::span<const RouteRow> route_table() noexcept { return kRoutes; }
 bool percent_escapes_valid(std::string_view in) noexcept {
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] != '%') continue;
-    if (i + 2 >= in.size() || detail::hex_value(in[i + 1]) < 0 || detail::hex_value(in[i + 2]) < 0) return false;
+    if (i + 2 >= in.size() || decoders::hex_value(static_cast<unsigned char>(in[i + 1])) < 0 || decoders::hex_value(static_cast<unsigned char>(in[i + 2])) < 0) return false;
     i += 2;
   }
   return true;

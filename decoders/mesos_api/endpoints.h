@@ -20,6 +20,8 @@
 #include <span>
 #include <string_view>
 
+#include "decoders/common/ascii.h"
+
 #include "decoders/libprocess/mesos_event.h"
 
 namespace segward::mesos {
@@ -78,15 +80,6 @@ struct RouteRow {
 
 // ---- implementation ----------------------------------------------------------
 
-namespace detail {
-constexpr int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace detail
-
 template <std::size_t N>
 bool percent_decode(std::string_view in, BoundedText<N>& out) noexcept {
   std::size_t run = 0;  // start of the current run of plain bytes
@@ -100,8 +93,8 @@ bool percent_decode(std::string_view in, BoundedText<N>& out) noexcept {
       continue;
     }
     if (i + 2 >= in.size()) return false;
-    const int hi = detail::hex_value(in[i + 1]);
-    const int lo = detail::hex_value(in[i + 2]);
+    const int hi = decoders::hex_value(static_cast<unsigned char>(in[i + 1]));
+    const int lo = decoders::hex_value(static_cast<unsigned char>(in[i + 2]));
     if (hi < 0 || lo < 0) return false;
     const char byte = static_cast<char>(hi * 16 + lo);
     out.append(std::string_view(&byte, 1));

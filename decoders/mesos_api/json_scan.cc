@@ -6,6 +6,8 @@
 #include <limits>
 #include <system_error>
 
+#include "decoders/common/ascii.h"
+
 namespace segward::mesos::json {
 namespace {
 
@@ -22,7 +24,7 @@ struct Number {
   bool huge = false;
 };
 
-bool is_digit(std::uint8_t c) noexcept { return c >= '0' && c <= '9'; }
+using decoders::is_digit;
 
 // JSON number grammar from `p`; returns the end, or nullptr when malformed.
 // `*truncated` is set when the input ends where more was required.
@@ -415,24 +417,17 @@ class Scanner {
   JsonError hex4(std::uint32_t& cp) noexcept {
     if (end_ - p_ < 4) {
       for (const std::uint8_t* q = p_; q < end_; ++q) {
-        if (detail_hex(*q) < 0) return JsonError::kBadString;
+        if (decoders::hex_value(*q) < 0) return JsonError::kBadString;
       }
       return JsonError::kTruncated;
     }
     for (int i = 0; i < 4; ++i) {
-      const int v = detail_hex(p_[i]);
+      const int v = decoders::hex_value(p_[i]);
       if (v < 0) return JsonError::kBadString;
       cp = (cp << 4) | static_cast<std::uint32_t>(v);
     }
     p_ += 4;
     return JsonError::kNone;
-  }
-
-  static int detail_hex(std::uint8_t c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
   }
 
   const std::uint8_t* begin_;
