@@ -20,10 +20,6 @@ enum class AppProto : std::uint8_t {
 
 std::string_view app_proto_name(AppProto app);  // "" for kUnknown/kNone
 
-}  // namespace segward::dataplane
-
-namespace segward::dataplane {
-
 // The timeout class of a flow; each has its own timeout and its own list.
 enum class FlowState : std::uint8_t { kNew = 0, kEstablished = 1, kClosed = 2 };
 inline constexpr std::size_t kFlowStateCount = 3;

@@ -19,8 +19,6 @@
 namespace segward::dataplane {
 
 struct L7Session {
-  L7Session() = default;
-
   // Index 0: the direction that carries requests (usually the connection's
   // initiator to the server), 1: responses.
   std::array<stream::StreamReassembler, 2> streams{};
@@ -28,10 +26,10 @@ struct L7Session {
   http::HttpExchange http;
   int requests_dir = 0;  // the flow direction (kToServer/kToClient) that carries requests
 
-  // Where events of this connection come from: the request sender -> server.
+  // Where events of this connection come from: the request sender -> server
+  // (dst_port is the server's port, which routing needs).
   L7Endpoints requests_from;
   std::uint64_t flow_id = 0;
-  std::uint16_t server_port = 0;
   std::uint64_t now_ns = 0;  // engine time of the packet being processed
 
   // The request being parsed.
