@@ -4,6 +4,7 @@
 #include <rte_pause.h>
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 #include <string>
 #include <string_view>
@@ -81,7 +82,7 @@ struct L7Engine::RecordSink {
 
   void on_record(std::span<const std::uint8_t> first_bytes, std::uint64_t /*full_length*/) {
     engine.counters_.l7.mesos_stream_records.add();
-    mesos::MesosEvent& e = engine.record_->mesos;
+    mesos::MesosEvent& e = *engine.stream_event_;
     mesos::decode_stream_event(s.stream_api, first_bytes, s.stream_encoding, e);
     // Heartbeats arrive every 15 s per framework: counted, not reported.
     if (e.call.view() == "HEARTBEAT") return;
@@ -193,7 +194,7 @@ L7Engine::L7Engine(const L7Limits& limits, unsigned worker, L7EventRing& events,
       reassembly_pool_(limits.enabled ? stream::ChunkPool::chunks_for_bytes(limits.reassembly_bytes) : 0),
       body_pool_(limits.enabled ? stream::ChunkPool::chunks_for_bytes(limits.body_bytes) : 0),
       body_scratch_(limits.enabled ? limits.body_limit : 0),
-      record_(std::make_unique<L7EventRecord>()) {
+      stream_event_(std::make_unique<mesos::MesosEvent>()) {
   if (!limits_.enabled || limits_.sessions == 0) {
     limits_.enabled = false;
     return;
@@ -354,14 +355,17 @@ void L7Engine::emit_pending(L7Session& s) {
 
 void L7Engine::emit(const mesos::MesosEvent& event, const L7Endpoints& from, std::uint64_t flow_id,
                     std::uint64_t ts_ns) {
-  L7EventRecord& r = *record_;
-  r.kind = L7EventKind::kMesos;
-  r.worker = worker_;
-  r.timestamp_ns = ts_ns;
-  r.flow_id = flow_id;
-  r.endpoints = from;
-  if (&r.mesos != &event) r.mesos = event;
-  if (events_.try_push(r)) {
+  auto fill = [&](L7EventRecord& r) {
+    r.kind = L7EventKind::kMesos;
+    r.worker = worker_;
+    r.timestamp_ns = ts_ns;
+    r.flow_id = flow_id;
+    r.endpoints = from;
+    // Whole, padding included: the decoders zeroed every byte of the event,
+    // and no stale bytes of an earlier event may stay in the slot.
+    std::memcpy(static_cast<void*>(&r.mesos), &event, sizeof event);
+  };
+  if (events_.try_emplace(fill)) {
     counters_.l7.mesos_events.add();
     return;
   }
@@ -371,7 +375,7 @@ void L7Engine::emit(const mesos::MesosEvent& event, const L7Endpoints& from, std
   }
   // Replay and shutdown lose nothing: the management thread drains until the
   // worker has finished, so this wait ends.
-  while (!events_.try_push(r)) rte_pause();
+  while (!events_.try_emplace(fill)) rte_pause();
   counters_.l7.mesos_events.add();
 }
 

@@ -77,7 +77,7 @@ class L7Engine {
   stream::ChunkPool reassembly_pool_;
   stream::ChunkPool body_pool_;
   std::vector<std::uint8_t> body_scratch_;
-  std::unique_ptr<L7EventRecord> record_;  // the event being handed over, reused
+  std::unique_ptr<mesos::MesosEvent> stream_event_;  // one event-stream record being decoded, reused
 
   // Worker-private tallies, published to counters_ by publish().
   stream::DirectionCounters stream_totals_{};
