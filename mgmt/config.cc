@@ -195,7 +195,14 @@ void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
     r.expect_map(b, "l7.bodies", {"memory_mb", "limit_kb"});
     if (b["memory_mb"]) l.body_bytes = r.uint_value(b["memory_mb"], "l7.bodies.memory_mb", 1, 65536) * kMiB;
     if (b["limit_kb"]) {
-      l.body_limit = static_cast<std::uint32_t>(r.uint_value(b["limit_kb"], "l7.bodies.limit_kb", 1, 1u << 20) * kKiB);
+      l.body_limit = static_cast<std::uint32_t>(r.uint_value(b["limit_kb"], "l7.bodies.limit_kb", 1, 65536) * kKiB);
+    }
+    // A body larger than the whole pool could never be held; say so now
+    // rather than report every such body as out of memory.
+    if (l.body_limit > l.body_bytes) {
+      const YAML::Node at = b["limit_kb"] ? b["limit_kb"] : b;
+      r.fail(at, "l7.bodies.limit_kb", "must not exceed l7.bodies.memory_mb (" + std::to_string(l.body_bytes >> 20) +
+                                           " MiB = " + std::to_string(l.body_bytes >> 10) + " KiB)");
     }
   }
   if (const YAML::Node h = node["http"]) {

@@ -9,12 +9,6 @@
 namespace segward::mgmt {
 namespace {
 
-std::string format_address(const std::array<std::uint8_t, 16>& bytes, bool v6) {
-  char buf[INET6_ADDRSTRLEN];
-  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);
-  return buf;
-}
-
 std::string hex_flags(std::uint8_t flags) {
   char buf[4];
   std::snprintf(buf, sizeof buf, "%02x", flags);
@@ -22,6 +16,12 @@ std::string hex_flags(std::uint8_t flags) {
 }
 
 }  // namespace
+
+std::string format_address(const std::array<std::uint8_t, 16>& bytes, bool v6) {
+  char buf[INET6_ADDRSTRLEN];
+  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);
+  return buf;
+}
 
 std::string ip_proto_name(std::uint8_t proto) {
   switch (proto) {

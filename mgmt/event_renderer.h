@@ -1,6 +1,8 @@
 #pragma once
 // Turns what the dataplane hands over (flow records, counter snapshots) into
 // schema events. Management thread only.
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@ void render_mesos_event(const dataplane::L7EventRecord& record, const std::vecto
                         events::Event& out);
 
 void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
+
+// An address as the flow key and L7 events store it (IPv4 in the first 4 bytes).
+std::string format_address(const std::array<std::uint8_t, 16>& bytes, bool v6);
 
 // "TCP", "UDP", "ICMP", "IPv6-ICMP" or the protocol number, as Suricata names them.
 std::string ip_proto_name(std::uint8_t proto);

@@ -1,6 +1,4 @@
 // EVE `mesos` events from the dataplane's MesosEvent records.
-#include <arpa/inet.h>
-
 #include <string>
 
 #include "decoders/libprocess/mesos.pb.h"
@@ -10,12 +8,6 @@
 
 namespace segward::mgmt {
 namespace {
-
-std::string address_text(const std::array<std::uint8_t, 16>& bytes, bool v6) {
-  char buf[INET6_ADDRSTRLEN];
-  inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf);
-  return buf;
-}
 
 // Sets a string field only when there is text, and notes a cut value.
 template <std::size_t N, class Setter>
@@ -46,9 +38,9 @@ void render_mesos_event(const dataplane::L7EventRecord& r, const std::vector<std
   out.set_flow_id(r.flow_id);
   if (ep.port_index < port_names.size()) out.set_in_iface(port_names[ep.port_index]);
   out.set_event_type("mesos");
-  out.set_src_ip(address_text(ep.src_ip, ep.v6));
+  out.set_src_ip(format_address(ep.src_ip, ep.v6));
   out.set_src_port(ep.src_port);
-  out.set_dest_ip(address_text(ep.dst_ip, ep.v6));
+  out.set_dest_ip(format_address(ep.dst_ip, ep.v6));
   out.set_dest_port(ep.dst_port);
   out.set_proto("TCP");
   out.set_app_proto("mesos");

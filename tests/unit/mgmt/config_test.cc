@@ -146,8 +146,10 @@ l7:
 
 TEST(Config, ApplicationLayerErrorsAreLocated) {
   EXPECT_EQ("segward.yaml:2:13: l7.sessions: expected an integer, got 'many'", error_of("l7:\n  sessions: many\n"));
-  EXPECT_EQ("segward.yaml:2:22: l7.bodies.limit_kb: must be between 1 and 1048576, got 0",
+  EXPECT_EQ("segward.yaml:2:22: l7.bodies.limit_kb: must be between 1 and 65536, got 0",
             error_of("l7:\n  bodies: {limit_kb: 0}\n"));
+  EXPECT_EQ("segward.yaml:2:36: l7.bodies.limit_kb: must not exceed l7.bodies.memory_mb (8 MiB = 8192 KiB)",
+            error_of("l7:\n  bodies: {memory_mb: 8, limit_kb: 9000}\n"));
   EXPECT_EQ("segward.yaml:2:3: l7.reasembly: unknown key (expected one of: enabled, sessions, reassembly, bodies, http, "
             "probe_packets, event_ring)",
             error_of("l7:\n  reasembly: {}\n"));
