@@ -14,6 +14,10 @@
 namespace segward::dataplane {
 namespace {
 
+// The probe is deliberately looser than the HTTP parser's resync test
+// (http::detail::start_prefix_plausible, which wants an origin-form target):
+// a first request with an absolute-form or malformed target is exactly the
+// CVE-2017-9790 shape the Mesos decoder must still see.
 constexpr std::string_view kRequestStarts[] = {"GET ", "POST ", "PUT ", "DELETE ", "HEAD ",
                                               "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
 constexpr std::string_view kResponseStart = "HTTP/1.";

@@ -75,25 +75,8 @@ class EventDrain {
   // first: a worker queues a flow's L7 events before its flow record.
   // Returns how many it moved.
   unsigned drain(dataplane::L7EventRing* l7, dataplane::EventRing& ring, unsigned limit = 8192) {
-    unsigned total = 0;
-    if (l7 != nullptr) {
-      unsigned moved = 0;
-      while (moved < limit) {
-        const unsigned n = l7->pop(l7_batch_.get(), kL7Batch);
-        for (unsigned i = 0; i < n; ++i) handle(l7_batch_[i]);
-        moved += n;
-        if (n < kL7Batch) break;
-      }
-      total += moved;
-    }
-    unsigned moved = 0;
-    while (moved < limit) {
-      const unsigned n = ring.pop(batch_.data(), static_cast<unsigned>(batch_.size()));
-      for (unsigned i = 0; i < n; ++i) handle(batch_[i]);
-      moved += n;
-      if (n < batch_.size()) break;
-    }
-    return total + moved;
+    const unsigned moved = l7 != nullptr ? drain_ring(*l7, l7_batch_.get(), kL7Batch, limit) : 0;
+    return moved + drain_ring(ring, batch_.data(), static_cast<unsigned>(batch_.size()), limit);
   }
 
   // Everything left, once the workers have finished.
@@ -103,6 +86,18 @@ class EventDrain {
   }
 
  private:
+  template <class Ring, class Event>
+  unsigned drain_ring(Ring& ring, Event* batch, unsigned batch_size, unsigned limit) {
+    unsigned moved = 0;
+    while (moved < limit) {
+      const unsigned n = ring.pop(batch, batch_size);
+      for (unsigned i = 0; i < n; ++i) handle(batch[i]);
+      moved += n;
+      if (n < batch_size) break;
+    }
+    return moved;
+  }
+
   void handle(const dataplane::DataplaneEvent& e) {
     if (e.kind != dataplane::EventKind::kFlowEnd) return;
     render_flow_event(e.flow, port_names_, event_);
