@@ -17,18 +17,7 @@ timeout 240 bash "$ROOT/tests/data/make-mesos-capture.sh" "$TMP/cap" </dev/null 
 }
 tail -n 2 "$TMP/capture.log"
 
-echo "== segward replay"
-set +e
-(cd "$TMP" && timeout 120 "$BIN" replay --eve "$TMP/eve.json" "$TMP/cap/mesos.pcap") \
-    >"$TMP/replay.out" 2>"$TMP/replay.err"
-rc=$?
-set -e
-cat "$TMP/replay.out"
-if [[ $rc -ne 0 ]]; then
-    echo "FAIL: segward replay exited $rc" >&2
-    cat "$TMP/replay.err" >&2
-    exit 1
-fi
+replay_to_eve "$TMP/cap/mesos.pcap"
 
 echo "== compare mesos events with the send log"
 /usr/bin/python3 "$HERE/compare_mesos_events.py" "$TMP/cap/sent.jsonl" "$TMP/eve.json"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "mgmt/event_renderer.h"
+#include "tests/unit/mgmt/eve_test_support.h"
 
 namespace segward::mgmt {
 namespace {
@@ -49,15 +50,7 @@ dataplane::FlowRecord sample_record() {
 TEST(EveJson, FlowEventHasSuricataFieldsAndZeroCounts) {
   events::Event e;
   render_flow_event(sample_record(), {"tap0"}, e);
-  const std::string path = ::testing::TempDir() + "/eve_flow_test.json";
-  std::remove(path.c_str());
-  {
-    EveWriter w(path);
-    w.write(e);
-  }
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
+  const std::string line = testing::eve_line(e, "eve_flow_test.json");
   EXPECT_EQ(
       R"({"timestamp":"2026-11-24T11:31:12.500000+0000","flow_id":42,"in_iface":"tap0","event_type":"flow",)"
       R"("src_ip":"192.0.2.20","src_port":40000,"dest_ip":"192.0.2.1","dest_port":2181,"proto":"TCP",)"

@@ -2,27 +2,15 @@
 // fields the request carried, PID checks, cut fields, and app_proto on flows.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
 
-#include "mgmt/eve_writer.h"
 #include "mgmt/event_renderer.h"
+#include "tests/unit/mgmt/eve_test_support.h"
 
 namespace segward::mgmt {
 namespace {
 
-std::string eve_line(const events::Event& e, const char* name) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  std::remove(path.c_str());
-  {
-    EveWriter w(path);
-    w.write(e);
-  }
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
+using testing::eve_line;
 
 std::unique_ptr<dataplane::L7EventRecord> spoofed_unregister() {
   auto r = std::make_unique<dataplane::L7EventRecord>();
