@@ -25,6 +25,8 @@ std::string_view app_proto_name(AppProto app) {
   switch (app) {
     case AppProto::kHttp: return "http";
     case AppProto::kMesos: return "mesos";
+    case AppProto::kZookeeper: return "zookeeper";
+    case AppProto::kTls: return "tls";
     case AppProto::kUnknown:
     case AppProto::kNone: return "";
   }

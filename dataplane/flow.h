@@ -16,6 +16,8 @@ enum class AppProto : std::uint8_t {
   kNone,         // probed: not a protocol segward decodes (or no session was free)
   kHttp,         // HTTP that is not Mesos (so far)
   kMesos,        // at least one Mesos request
+  kZookeeper,    // the ZooKeeper client protocol (or a four-letter word)
+  kTls,          // TLS records
 };
 
 std::string_view app_proto_name(AppProto app);  // "" for kUnknown/kNone

@@ -8,6 +8,12 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE4_2__)
+#include <nmmintrin.h>
+#else
+#include <rte_hash_crc.h>
+#endif
+
 #include "decoders/net/packet_layers.h"
 
 namespace segward::dataplane {
@@ -26,49 +32,78 @@ static_assert(offsetof(FlowKey, port_lo) == 32 && offsetof(FlowKey, port_hi) == 
               offsetof(FlowKey, proto) == 38 && offsetof(FlowKey, v6) == 39);
 static_assert(std::endian::native == std::endian::little, "make_flow_key packs the last key word little-endian");
 
-// Fills `key` from decoded layers. Returns true when the packet travels from
-// the high endpoint to the low one (the key's "reverse" direction).
+// The flow table's hash of a key: CRC32-C over its five 64-bit words.
+inline std::uint32_t flow_hash_words(const std::uint64_t (&w)[5]) {
+#if defined(__SSE4_2__)
+  std::uint64_t h = _mm_crc32_u64(0xffffffffu, w[0]);
+  h = _mm_crc32_u64(h, w[1]);
+  h = _mm_crc32_u64(h, w[2]);
+  h = _mm_crc32_u64(h, w[3]);
+  h = _mm_crc32_u64(h, w[4]);
+  return static_cast<std::uint32_t>(h);
+#else
+  std::uint32_t h = 0xffffffffu;
+  for (std::uint64_t word : w) h = rte_hash_crc_8byte(word, h);
+  return h;
+#endif
+}
+
+inline std::uint32_t flow_hash(const FlowKey& key) {
+  std::uint64_t w[5];
+  std::memcpy(w, &key, sizeof w);
+  return flow_hash_words(w);
+}
+
+// Fills `key` from decoded layers, and `hash` with flow_hash(key). Returns
+// true when the packet travels from the high endpoint to the low one (the
+// key's "reverse" direction).
 //
 // The decoder has just written `p` and the hash reads `key` right after, so
 // every load here matches one store in width (an IPv4 address is read as the
 // 4 bytes the decoder stored, the key is written as whole 64-bit words): a
 // load that spans several in-flight stores cannot be forwarded from them and
 // stalls until they reach the cache, which cost more than the decoding itself.
-inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key) {
-  std::uint16_t sport = p.src_port;
-  std::uint16_t dport = p.dst_port;
-  if (p.l4 == net::L4::kIcmp || p.l4 == net::L4::kIcmpv6) {
-    // ICMP has no ports; type/code would split request and reply, so use none.
-    sport = dport = 0;
-  }
+inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key, std::uint32_t& hash) {
+  // ICMP has no ports; type/code would split request and reply, so use none.
+  const bool no_ports = p.l4 == net::L4::kIcmp || p.l4 == net::L4::kIcmpv6;
+  const std::uint32_t sport = no_ports ? 0 : p.src_port;
+  const std::uint32_t dport = no_ports ? 0 : p.dst_port;
+  const std::uint16_t vlan = p.vlan_count > 0 ? p.vlan_ids[0] : 0;
+  // vlan, proto, v6 in FlowKey's layout (little-endian), above the ports
+  const std::uint64_t tail = static_cast<std::uint64_t>(vlan) << 32 | static_cast<std::uint64_t>(p.ip_proto) << 48 |
+                             static_cast<std::uint64_t>(p.src_ip.v6 ? 1 : 0) << 56;
   // Any total order makes the key symmetric; native words compare cheaper
   // than memcmp's lexicographic order.
-  std::uint64_t s[2] = {0, 0}, d[2] = {0, 0};
-  const bool v6 = p.src_ip.v6;
-  if (v6) {
-    std::memcpy(s, p.src_ip.bytes.data(), 16);
-    std::memcpy(d, p.dst_ip.bytes.data(), 16);
-  } else {
+  std::uint64_t w[5];
+  bool reverse;
+  if (!p.src_ip.v6) {
     std::uint32_t s4, d4;
     std::memcpy(&s4, p.src_ip.bytes.data(), 4);
     std::memcpy(&d4, p.dst_ip.bytes.data(), 4);
-    s[0] = s4;
-    d[0] = d4;
+    reverse = s4 != d4 ? s4 > d4 : sport > dport;
+    w[0] = reverse ? d4 : s4;
+    w[1] = 0;
+    w[2] = reverse ? s4 : d4;
+    w[3] = 0;
+  } else {
+    std::uint64_t s[2], d[2];
+    std::memcpy(s, p.src_ip.bytes.data(), 16);
+    std::memcpy(d, p.dst_ip.bytes.data(), 16);
+    reverse = s[0] != d[0] ? s[0] > d[0] : s[1] != d[1] ? s[1] > d[1] : sport > dport;
+    w[0] = reverse ? d[0] : s[0];
+    w[1] = reverse ? d[1] : s[1];
+    w[2] = reverse ? s[0] : d[0];
+    w[3] = reverse ? s[1] : d[1];
   }
-  const bool reverse = s[0] != d[0]   ? s[0] > d[0]
-                       : s[1] != d[1] ? s[1] > d[1]
-                                      : sport > dport;
-  const std::uint64_t* lo = reverse ? d : s;
-  const std::uint64_t* hi = reverse ? s : d;
-  const std::uint16_t vlan = p.vlan_count > 0 ? p.vlan_ids[0] : 0;
-  const std::uint64_t words[5] = {
-      lo[0], lo[1], hi[0], hi[1],
-      // port_lo, port_hi, vlan, proto, v6 in FlowKey's layout (little-endian)
-      static_cast<std::uint64_t>(reverse ? dport : sport) | static_cast<std::uint64_t>(reverse ? sport : dport) << 16 |
-          static_cast<std::uint64_t>(vlan) << 32 | static_cast<std::uint64_t>(p.ip_proto) << 48 |
-          static_cast<std::uint64_t>(v6 ? 1 : 0) << 56};
-  std::memcpy(&key, words, sizeof key);
+  w[4] = tail | (reverse ? (dport | sport << 16) : (sport | dport << 16));  // port_lo, port_hi
+  std::memcpy(&key, w, sizeof key);
+  hash = flow_hash_words(w);
   return reverse;
+}
+
+inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key) {
+  std::uint32_t hash;
+  return make_flow_key(p, key, hash);
 }
 
 }  // namespace segward::dataplane

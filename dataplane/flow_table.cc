@@ -1,66 +1,26 @@
 #include "dataplane/flow_table.h"
 
-#include <rte_hash_crc.h>
-#include <rte_malloc.h>
-
-#include <cstring>
-
-#include "platform/startup_error.h"
+#include <string>
 
 namespace segward::dataplane {
-namespace {
-
-// rte_hash calls this on its own copies of the keys too, which it stores at
-// 4-byte alignment; rte_hash_crc would read them as uint64_t (undefined
-// behaviour, flagged by UBSan). memcpy loads compile to the same unaligned
-// moves without the UB.
-std::uint32_t hash_flow_key(const void* key, std::uint32_t /*len*/, std::uint32_t init) {
-  const auto* bytes = static_cast<const std::uint8_t*>(key);
-  std::uint32_t h = init;
-  for (std::size_t off = 0; off < sizeof(FlowKey); off += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes + off, sizeof word);
-    h = rte_hash_crc_8byte(word, h);
-  }
-  return h;
-}
-static_assert(sizeof(FlowKey) % 8 == 0);
-
-}  // namespace
-
 FlowTable::FlowTable(const std::string& name, std::uint32_t capacity, FlowTimeouts timeouts,
                      unsigned worker_index, int socket_id)
-    : capacity_(capacity) {
-  rte_hash_parameters params{};
-  params.name = name.c_str();
-  params.entries = capacity;
-  params.key_len = sizeof(FlowKey);
-  params.hash_func = hash_flow_key;
-  params.socket_id = socket_id;
-  // The extendable bucket table lets the table fill to `capacity` instead of
-  // failing early when a cuckoo path cannot be found.
-  params.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-  hash_ = rte_hash_create(&params);
-  if (hash_ == nullptr) {
-    throw StartupError("cannot create flow table '" + name + "' for " + std::to_string(capacity) +
-                       " flows (lower flow.capacity or give the EAL more memory with -m)");
-  }
-  slots_ = static_cast<std::uint32_t>(rte_hash_max_key_id(hash_)) + 1;
-  flows_ = static_cast<Flow*>(rte_zmalloc_socket("segward_flows", sizeof(Flow) * slots_, alignof(Flow), socket_id));
-  if (flows_ == nullptr) {
-    rte_hash_free(hash_);
-    throw StartupError("cannot allocate " + std::to_string(slots_) + " flow entries");
-  }
+    : capacity_(capacity),
+      flow_memory_(("flow entries of " + name).c_str(), sizeof(Flow) * capacity, socket_id),
+      flows_(static_cast<Flow*>(flow_memory_.get())),
+      index_(capacity, flows_, socket_id),
+      free_memory_("flow free list", sizeof(std::uint32_t) * capacity, socket_id),
+      free_positions_(static_cast<std::uint32_t*>(free_memory_.get())) {
+  static_assert(alignof(Flow) <= 128, "FlowMemory aligns to 128 bytes");
+  // Popped from the top: entries are handed out from 0 upwards, so a small
+  // working set stays in few pages.
+  for (std::uint32_t i = 0; i < capacity; ++i) free_positions_[i] = capacity - 1 - i;
+  free_count_ = capacity;
   timeout_ns_[static_cast<int>(FlowState::kNew)] = timeouts.new_ns;
   timeout_ns_[static_cast<int>(FlowState::kEstablished)] = timeouts.established_ns;
   timeout_ns_[static_cast<int>(FlowState::kClosed)] = timeouts.closed_ns;
   // Flow ids stay below 2^53 so JSON consumers read them exactly.
   flow_id_base_ = static_cast<std::uint64_t>(worker_index & 0x1f) << 48;
-}
-
-FlowTable::~FlowTable() {
-  rte_free(flows_);
-  rte_hash_free(hash_);
 }
 
 void FlowTable::link_tail(std::uint32_t pos, FlowState state, std::uint64_t touched_ns) {
@@ -115,7 +75,8 @@ void FlowTable::init_flow(std::uint32_t pos, const FlowKey& key, bool packet_fro
 
 void FlowTable::remove(std::uint32_t pos) {
   unlink(pos);
-  rte_hash_del_key(hash_, &flows_[pos].key);
+  index_.erase(flow_hash(flows_[pos].key), pos);
+  free_positions_[free_count_++] = pos;
   --stats_.active;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// A worker's flow table: an rte_hash cuckoo table (single writer, no locks)
-// whose key positions index a fixed array of Flow entries, allocated once.
+// A worker's flow table: a fixed array of Flow entries, allocated once, found
+// through a FlowIndex (flow_index.h: one-line buckets of signatures and flow
+// positions, the key compared in the entry itself). Single writer, no locks.
 //
 // Timeouts run on engine time. Each FlowState has its own list, ordered by
 // when a flow was last moved to the list's tail. A flow moves on a state
@@ -9,14 +10,14 @@
 // flows that saw traffic since. A flow expires at most one granularity late.
 // When the table is full, a new flow evicts the oldest unanswered (kNew)
 // flow first, then the oldest closed one, then the oldest established one.
-#include <rte_hash.h>
-
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "dataplane/flow.h"
+#include "dataplane/flow_index.h"
+#include "dataplane/flow_memory.h"
 
 namespace segward::dataplane {
 
@@ -36,28 +37,54 @@ struct FlowTableStats {
 class FlowTable {
  public:
   static constexpr std::uint64_t kTouchGranularityNs = 1'000'000'000ULL;
-  static constexpr unsigned kMaxBulk = 64;  // RTE_HASH_LOOKUP_BULK_MAX
+  static constexpr unsigned kMaxBulk = FlowIndex::kMaxBulk;
 
-  // `name` must be unique per process (rte_hash names are global).
+  // `name` names the table in errors and in DPDK's memory statistics.
   FlowTable(const std::string& name, std::uint32_t capacity, FlowTimeouts timeouts,
             unsigned worker_index, int socket_id);
-  ~FlowTable();
   FlowTable(const FlowTable&) = delete;
   FlowTable& operator=(const FlowTable&) = delete;
 
+  // The hash every lookup and creation of `key` takes (computed once per packet).
+  static std::uint32_t hash(const FlowKey& key) { return flow_hash(key); }
+
+  // Starts fetching the index bucket of `hash`, well before the lookup.
+  void prefetch(std::uint32_t hash) const { index_.prefetch(hash); }
+
   // Finds the flows of up to kMaxBulk keys at once; positions[i] < 0 on a miss.
-  void lookup_bulk(const FlowKey** keys, unsigned n, std::int32_t* positions) const {
-    rte_hash_lookup_bulk(hash_, reinterpret_cast<const void**>(keys), n, positions);
+  void lookup_bulk(const FlowKey* keys, const std::uint32_t* hashes, unsigned n, std::int32_t* positions) const {
+    index_.find_bulk(keys, hashes, n, positions);
   }
 
-  [[nodiscard]] std::int32_t lookup(const FlowKey& key) const { return rte_hash_lookup(hash_, &key); }
+  // The same in two steps, so that the flows of a burst arrive while the
+  // packets before them are accounted (FlowIndex::find_candidates, resolve).
+  // A candidate is stale once a flow was removed (an eviction by create):
+  // from then on, use lookup().
+  void lookup_candidates(const std::uint32_t* hashes, unsigned n, std::uint32_t* candidates) const {
+    index_.find_candidates(hashes, n, candidates);
+  }
+  [[nodiscard]] std::int32_t resolve(const FlowKey& key, std::uint32_t hash, std::uint32_t candidate) const {
+    const std::uint32_t pos = index_.resolve(key, hash, candidate);
+    return pos == kNoFlow ? -1 : static_cast<std::int32_t>(pos);
+  }
+
+  [[nodiscard]] std::int32_t lookup(const FlowKey& key, std::uint32_t hash) const {
+    const std::uint32_t pos = index_.find(key, hash);
+    return pos == kNoFlow ? -1 : static_cast<std::int32_t>(pos);
+  }
+  [[nodiscard]] std::int32_t lookup(const FlowKey& key) const { return lookup(key, flow_hash(key)); }
 
   // Creates the flow for `key` (after a miss), evicting if the table is full.
   // Returns its position, or -1 when nothing could be freed. Ended flows are
   // handed to `emit(const FlowRecord&)`.
   template <class Emit>
-  std::int32_t create(const FlowKey& key, bool packet_from_lo, std::uint8_t tcp_flags,
+  std::int32_t create(const FlowKey& key, std::uint32_t hash, bool packet_from_lo, std::uint8_t tcp_flags,
                       std::uint8_t port_index, std::uint64_t now_ns, Emit&& emit);
+  template <class Emit>
+  std::int32_t create(const FlowKey& key, bool packet_from_lo, std::uint8_t tcp_flags, std::uint8_t port_index,
+                      std::uint64_t now_ns, Emit&& emit) {
+    return create(key, flow_hash(key), packet_from_lo, tcp_flags, port_index, now_ns, emit);
+  }
 
   Flow& at(std::int32_t position) { return flows_[static_cast<std::uint32_t>(position)]; }
 
@@ -78,8 +105,10 @@ class FlowTable {
 
   [[nodiscard]] const FlowTableStats& stats() const { return stats_; }
   [[nodiscard]] std::uint32_t capacity() const { return capacity_; }
+  [[nodiscard]] const FlowIndex& index() const { return index_; }
 
  private:
+
   struct List {
     std::uint32_t head = kNoFlow;
     std::uint32_t tail = kNoFlow;
@@ -93,10 +122,13 @@ class FlowTable {
   [[nodiscard]] std::uint64_t timeout_of(FlowState s) const { return timeout_ns_[static_cast<int>(s)]; }
   [[nodiscard]] std::uint32_t eviction_candidate() const;
 
-  rte_hash* hash_ = nullptr;
-  Flow* flows_ = nullptr;  // rte_zmalloc'd, capacity_ slots (+ rte_hash's slack)
-  std::uint32_t slots_ = 0;
   std::uint32_t capacity_ = 0;
+  FlowMemory flow_memory_;  // capacity_ entries
+  Flow* flows_ = nullptr;
+  FlowIndex index_;
+  FlowMemory free_memory_;
+  std::uint32_t* free_positions_ = nullptr;  // a stack of the unused entries
+  std::uint32_t free_count_ = 0;
   std::array<std::uint64_t, kFlowStateCount> timeout_ns_{};
   std::array<List, kFlowStateCount> lists_{};
   std::uint64_t next_flow_id_ = 0;
@@ -107,10 +139,9 @@ class FlowTable {
 // ---- inline definitions: these run per packet ------------------------------
 
 template <class Emit>
-std::int32_t FlowTable::create(const FlowKey& key, bool packet_from_lo, std::uint8_t tcp_flags,
+std::int32_t FlowTable::create(const FlowKey& key, std::uint32_t hash, bool packet_from_lo, std::uint8_t tcp_flags,
                                std::uint8_t port_index, std::uint64_t now_ns, Emit&& emit) {
-  std::int32_t pos = rte_hash_add_key(hash_, &key);
-  if (pos == -ENOSPC) {
+  if (free_count_ == 0) {
     const std::uint32_t victim = eviction_candidate();
     if (victim == kNoFlow) {
       ++stats_.insert_failed;
@@ -119,14 +150,15 @@ std::int32_t FlowTable::create(const FlowKey& key, bool packet_from_lo, std::uin
     emit(make_flow_record(flows_[victim], FlowEndReason::kForced));
     ++stats_.ended[static_cast<int>(FlowEndReason::kForced)];
     remove(victim);
-    pos = rte_hash_add_key(hash_, &key);
   }
-  if (pos < 0 || static_cast<std::uint32_t>(pos) >= slots_) {
+  const std::uint32_t pos = free_positions_[free_count_ - 1];
+  if (!index_.insert(hash, pos)) {  // cannot happen: the index has room for every entry
     ++stats_.insert_failed;
     return -1;
   }
-  init_flow(static_cast<std::uint32_t>(pos), key, packet_from_lo, tcp_flags, port_index, now_ns);
-  return pos;
+  --free_count_;
+  init_flow(pos, key, packet_from_lo, tcp_flags, port_index, now_ns);
+  return static_cast<std::int32_t>(pos);
 }
 
 template <class Emit>

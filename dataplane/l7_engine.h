@@ -1,13 +1,21 @@
 #pragma once
-// Application-layer decoding on one worker: decides which TCP flows are
-// HTTP (by their first payload bytes, on any port), gives each a session
-// from a fixed pool, reassembles both directions, parses HTTP and turns
-// Mesos requests into MesosEvents for the management thread.
+// Application-layer decoding on one worker: decides what each TCP flow
+// carries by its first payload bytes (on any port: HTTP, TLS, ZooKeeper),
+// gives it a session from that protocol's fixed pool, reassembles both
+// directions, runs the protocol's decoder and hands its events to the
+// management thread. A connection to a port configured for one protocol
+// that carries another is reported (l7.expected).
 //
 // Per packet of a flow without a session this costs one test; flows judged
-// not HTTP cost nothing more. Memory: the session pool, a reassembly chunk
-// pool, a body chunk pool and one scratch buffer of l7.body_limit bytes,
-// all allocated by the constructor.
+// not decodable cost nothing more. TLS sessions are given back as soon as
+// the handshake is encrypted, ZooKeeper ones when the decoder has nothing
+// left to read. Memory: the session pools, a reassembly chunk pool, a body
+// chunk pool and one scratch buffer of l7.body_limit bytes, all allocated by
+// the constructor.
+//
+// One file per protocol: l7_http.cc (HTTP, Mesos, the ZooKeeper
+// AdminServer), l7_zookeeper.cc, l7_tls.cc; this header's l7_engine.cc does
+// probing, the expected-protocol check, event hand-off and publishing.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -17,6 +25,7 @@
 #include "dataplane/flow.h"
 #include "dataplane/l7_limits.h"
 #include "dataplane/l7_session.h"
+#include "dataplane/session_pool.h"
 #include "dataplane/worker_counters.h"
 #include "decoders/net/packet_layers.h"
 #include "decoders/stream/chunk_pool.h"
@@ -36,14 +45,18 @@ class L7Engine {
   // `dir` (kToServer/kToClient); `frame` is the frame `p` was decoded from.
   void on_tcp_packet(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame,
                      std::uint64_t now_ns) {
-    if (flow.app == AppProto::kNone || !limits_.enabled) return;
-    if (flow.session == kNoSession && p.payload_len == 0) return;
-    decode(flow, dir, p, frame, now_ns);
+    if (!limits_.enabled) return;
+    if (flow.session != kNoSession) {
+      decode(flow, dir, p, frame, now_ns);
+    } else if (flow.app == AppProto::kUnknown && p.payload_len != 0) {
+      probe(flow, dir, p, frame, now_ns);
+    }
   }
 
-  // The flow that owned `session` ended: finish what its streams hold, emit
-  // what is pending, free the session. Returns the flow's final app_proto.
-  AppProto end_session(std::uint32_t session);
+  // The flow that owned `session` of protocol `app` ended: finish what its
+  // streams hold, emit what is pending, free the session. Returns the flow's
+  // final app_proto.
+  AppProto end_session(AppProto app, std::uint32_t session);
 
   // After the loop stopped: events are never dropped any more.
   void set_stopping() { lossless_ = true; }
@@ -51,19 +64,53 @@ class L7Engine {
   // Copies the worker-private counters into the shared ones (once per loop pass).
   void publish();
 
-  [[nodiscard]] std::uint32_t sessions_in_use() const { return in_use_; }
+  [[nodiscard]] std::uint32_t sessions_in_use() const {
+    return http_.in_use() + zookeeper_.in_use() + tls_.in_use();
+  }
 
  private:
-  struct DirectionSink;
+  // l7_http.cc
+  struct HttpDirectionSink;
   struct RequestSink;
   struct ResponseSink;
   struct RecordSink;
+  // l7_zookeeper.cc, l7_tls.cc
+  struct ZkSink;
+  struct TlsSink;
 
+  void probe(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame, std::uint64_t now_ns);
   void decode(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame, std::uint64_t now_ns);
-  std::uint32_t open_session(const Flow& flow, int requests_dir);
-  void finish_request(L7Session& s, bool complete);
-  void emit_pending(L7Session& s);
-  void emit(const mesos::MesosEvent& event, const L7Endpoints& from, std::uint64_t flow_id, std::uint64_t ts_ns);
+  // Decided: `flow` carries `app`. Reports a port that expects otherwise.
+  void decided(const Flow& flow, AppProto app, std::uint64_t now_ns);
+  void start_common(L7SessionBase& s, const Flow& flow, int requests_dir);
+
+  void decode_http(Flow& flow, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload);
+  void decode_zookeeper(Flow& flow, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload);
+  void decode_tls(Flow& flow, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload);
+  void open_http(HttpSession& s);
+  void open_zookeeper(ZkSession& s);
+  void open_tls(TlsSession& s);
+  AppProto end_http(std::uint32_t index);
+  void end_zookeeper(std::uint32_t index);
+  void end_tls(std::uint32_t index);
+  // Hands one segment to its direction's stream (and what it acknowledges to the other's).
+  template <class Sink>
+  void reassemble(L7SessionBase& s, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload,
+                  Sink& client_sink, Sink& server_sink);
+  // Flushes a session's streams into `sink`, releases their chunks and tallies its counters.
+  template <class Sink>
+  void close_streams(L7SessionBase& s, Sink& sink0, Sink& sink1);
+
+  void finish_request(HttpSession& s, bool complete);
+  void note_admin_command(HttpSession& s);
+  void emit_pending(HttpSession& s);
+
+  // Writes one event record straight into the ring slot: `fill(L7EventRecord&)`
+  // sets the payload; kind, worker, time, flow and endpoints are set here.
+  template <class Fill>
+  void emit(L7EventKind kind, const L7Endpoints& from, std::uint64_t flow_id, std::uint64_t ts_ns, Fill&& fill);
+  void emit_mesos(const mesos::MesosEvent& event, const L7Endpoints& from, std::uint64_t flow_id,
+                  std::uint64_t ts_ns);
 
   L7Limits limits_;
   unsigned worker_;
@@ -71,17 +118,20 @@ class L7Engine {
   WorkerCounters& counters_;
   bool lossless_;
 
-  L7Session* sessions_ = nullptr;  // rte_malloc'd, limits_.sessions of them
-  std::uint32_t free_head_ = kNoSession;
-  std::uint32_t in_use_ = 0;
+  SessionPool<HttpSession> http_;
+  SessionPool<ZkSession> zookeeper_;
+  SessionPool<TlsSession> tls_;
+  std::vector<AppProto> expected_;  // by server port: what l7.expected says it carries (kUnknown: anything)
   stream::ChunkPool reassembly_pool_;
   stream::ChunkPool body_pool_;
   std::vector<std::uint8_t> body_scratch_;
   std::unique_ptr<mesos::MesosEvent> stream_event_;  // one event-stream record being decoded, reused
+  std::unique_ptr<zookeeper::ZkEvent> admin_event_;  // one AdminServer command being reported, reused
 
   // Worker-private tallies, published to counters_ by publish().
   stream::DirectionCounters stream_totals_{};
-  std::uint64_t sessions_created_ = 0;
+  zookeeper::ZkCounters zk_totals_{};
+  tls::TlsCounters tls_totals_{};
 };
 
 }  // namespace segward::dataplane

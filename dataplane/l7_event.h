@@ -2,10 +2,15 @@
 // An application-layer event on its way from a worker to the management
 // thread: the decoder's typed event plus where it was seen. Fixed size,
 // copied whole into the L7 event ring.
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <cstdint>
 
+#include "dataplane/flow.h"
 #include "decoders/libprocess/mesos_event.h"
+#include "decoders/tls/tls_event.h"
+#include "decoders/zookeeper/zk_event.h"
 
 namespace segward::dataplane {
 
@@ -21,7 +26,14 @@ struct L7Endpoints {
   std::uint8_t port_index = 0;  // in_iface
 };
 
-enum class L7EventKind : std::uint32_t { kMesos = 1 };
+enum class L7EventKind : std::uint32_t { kMesos = 1, kZookeeper, kTls, kAnomaly };
+
+// A connection to a port configured to carry one protocol (l7.expected)
+// turned out to carry another (or none segward knows).
+struct ProtocolMismatch {
+  AppProto expected;
+  AppProto detected;  // kNone: no protocol segward decodes
+};
 
 struct L7EventRecord {
   L7EventKind kind = L7EventKind::kMesos;
@@ -29,7 +41,18 @@ struct L7EventRecord {
   std::uint64_t timestamp_ns = 0;
   std::uint64_t flow_id = 0;
   L7Endpoints endpoints;
-  mesos::MesosEvent mesos;
+  // One of these, by `kind`. The events are trivially copyable values the
+  // workers write whole (padding included) into the ring slot.
+  union {
+    mesos::MesosEvent mesos;
+    zookeeper::ZkEvent zookeeper;
+    tls::TlsEvent tls;
+    ProtocolMismatch mismatch;
+  };
+  static constexpr std::size_t kPayloadBytes =
+      std::max({sizeof(mesos::MesosEvent), sizeof(zookeeper::ZkEvent), sizeof(tls::TlsEvent)});
+  void clear_payload() { std::memset(static_cast<void*>(&mesos), 0, kPayloadBytes); }
+  L7EventRecord() : mesos() {}
 };
 
 }  // namespace segward::dataplane

@@ -1,8 +1,9 @@
 #pragma once
-// The application-layer state of one TCP connection that looks like HTTP:
-// both directions' reassembly, the HTTP request/response pair, and the Mesos
-// request being collected. Sessions come from a fixed pool (l7_engine.h);
-// a Flow names its session by index.
+// The application-layer state of one TCP connection, by protocol. Every
+// session starts with the same part (both directions' reassembly, who the
+// client is, the flow id); the rest is its decoder's state. Sessions come
+// from fixed pools, one per protocol (session_pool.h); a Flow names its
+// session by index and its AppProto says which pool.
 #include <array>
 #include <cstdint>
 
@@ -15,23 +16,41 @@
 #include "decoders/mesos_api/recordio.h"
 #include "decoders/mesos_api/v1_call.h"
 #include "decoders/stream/stream_reassembler.h"
+#include "decoders/tls/tls_connection.h"
+#include "decoders/zookeeper/zk_connection.h"
 
 namespace segward::dataplane {
 
-struct L7Session {
-  // Index 0: the direction that carries requests (usually the connection's
-  // initiator to the server), 1: responses.
+struct L7SessionBase {
+  // Index 0: the direction the client speaks in (HTTP: the one that carries
+  // requests), 1: the server's.
   std::array<stream::StreamReassembler, 2> streams{};
   stream::DirectionCounters stream_counters{};  // this connection's, summed into the worker's at the end
-  http::HttpExchange http;
-  int requests_dir = 0;  // the flow direction (kToServer/kToClient) that carries requests
+  int requests_dir = 0;  // the flow direction (kToServer/kToClient) the client speaks in
 
-  // Where events of this connection come from: the request sender -> server
+  // Where events of this connection come from: the client -> the server
   // (dst_port is the server's port, which routing needs).
   L7Endpoints requests_from;
   std::uint64_t flow_id = 0;
   std::uint64_t now_ns = 0;  // engine time of the packet being processed
+  std::uint32_t next_free = kNoSession;
+};
 
+// A ZooKeeper client-port connection (or a four-letter word).
+struct ZkSession : L7SessionBase {
+  zookeeper::ZkConnection zk;
+};
+
+// A TLS connection, until its clear-text handshake is decoded.
+struct TlsSession : L7SessionBase {
+  tls::TlsConnection tls;
+};
+
+// An HTTP connection: the request/response pair and the Mesos request being
+// collected.
+struct HttpSession : L7SessionBase {
+  http::HttpExchange http;
+  bool x_forwarded_for = false;  // the request being parsed carries X-Forwarded-For (ZooKeeper AdminServer)
   // The request being parsed.
   mesos::MesosRequestHead request;
   mesos::RequestRoute route{};
@@ -58,7 +77,6 @@ struct L7Session {
   mesos::RecordIoReader recordio;
 
   bool mesos_seen = false;
-  std::uint32_t next_free = kNoSession;
 };
 
 }  // namespace segward::dataplane

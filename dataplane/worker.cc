@@ -15,7 +15,7 @@ Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCou
 void Worker::emit(const FlowRecord& record) {
   DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
   // The flow's application-layer events come first, then its flow record.
-  if (record.session != kNoSession && l7_ != nullptr) event.flow.app = l7_->end_session(record.session);
+  if (record.session != kNoSession && l7_ != nullptr) event.flow.app = l7_->end_session(record.app, record.session);
   if (events_.try_push(event)) return;
   if (!setup_.replay && !stopping_) {
     counters_.events_dropped.add();
@@ -37,6 +37,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   std::array<std::uint16_t, static_cast<std::size_t>(net::L3::kOther) + 1> by_l3{};
   std::array<std::uint16_t, static_cast<std::size_t>(net::L4::kOther) + 1> by_l4{};
   unsigned fragments = 0;
+  // Per tracked packet, beside keys_/times_: what the flow part needs of its
+  // mbuf, read while the mbuf's first line is in cache.
+  std::uint32_t hashes[kBurst];
+  std::uint32_t frame_bytes[kBurst];
+  const std::uint8_t* frames[kBurst];
 
   for (std::uint16_t i = 0; i < n; ++i) {
     if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
@@ -61,10 +66,13 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
     fragments += p.is_fragment ? 1 : 0;
     ++by_l4[static_cast<std::size_t>(p.l4)];
     if (p.l4 == net::L4::kNone) continue;  // a later fragment: no ports to key on
-    from_lo_[tracked] = !make_flow_key(p, keys_[tracked]);
-    key_ptrs_[tracked] = &keys_[tracked];
+    from_lo_[tracked] = !make_flow_key(p, keys_[tracked], hashes[tracked]);
+    // The index bucket is fetched while the rest of the burst decodes.
+    flows_.prefetch(hashes[tracked]);
     tracked_[tracked] = static_cast<std::uint8_t>(i);
     times_[tracked] = ts;
+    frame_bytes[tracked] = m->pkt_len;
+    frames[tracked] = rte_pktmbuf_mtod(m, const std::uint8_t*);
     ++tracked;
   }
   auto add_if = [](Counter& c, unsigned v) {
@@ -84,33 +92,28 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   counters_.rx_bytes.add(bytes);
 
   if (tracked != 0) {
-    flows_.lookup_bulk(key_ptrs_.data(), tracked, positions_.data());
-    // The flows of a burst are scattered over the table: start fetching them
-    // all before the first one is touched.
-    for (unsigned t = 0; t < tracked; ++t) {
-      if (positions_[t] >= 0) rte_prefetch0(&flows_.at(positions_[t]));
-    }
+    static_assert(kBurst <= FlowTable::kMaxBulk);
+    // Starts fetching every candidate flow before the first is touched.
+    std::uint32_t candidates[kBurst];
+    flows_.lookup_candidates(hashes, tracked, candidates);
     const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
+    bool created = false;  // in this burst: a miss may have become a hit
+    bool evicted = false;  // in this burst: a candidate may name a removed flow
     auto emit_record = [this](const FlowRecord& r) { emit(r); };
     for (unsigned t = 0; t < tracked; ++t) {
-      std::int32_t pos = positions_[t];
-      // A creation earlier in this burst may have evicted a flow that this
-      // packet's bulk lookup found, or created the flow this packet missed.
-      if (pos < 0 || flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)] != evicted_before) {
-        pos = flows_.lookup(keys_[t]);
-      }
+      std::int32_t pos = evicted ? -1 : flows_.resolve(keys_[t], hashes[t], candidates[t]);
+      if (pos < 0 && created) pos = flows_.lookup(keys_[t], hashes[t]);
       const net::PacketLayers& p = layers_[tracked_[t]];
       const bool is_tcp = p.l4 == net::L4::kTcp;
       if (pos < 0) {
-        pos = flows_.create(keys_[t], from_lo_[t], p.tcp_flags, link.rx_index, times_[t], emit_record);
+        pos = flows_.create(keys_[t], hashes[t], from_lo_[t], p.tcp_flags, link.rx_index, times_[t], emit_record);
+        created = true;
+        evicted = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)] != evicted_before;
         if (pos < 0) continue;  // counted by the table
       }
-      rte_mbuf* m = pkts[tracked_[t]];
-      const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, m->pkt_len, link.rx_index, times_[t],
+      const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, frame_bytes[t], link.rx_index, times_[t],
                                      emit_record);
-      if (is_tcp && l7_ != nullptr) {
-        l7_->on_tcp_packet(flows_.at(pos), dir, p, rte_pktmbuf_mtod(m, const std::uint8_t*), times_[t]);
-      }
+      if (is_tcp && l7_ != nullptr) l7_->on_tcp_packet(flows_.at(pos), dir, p, frames[t], times_[t]);
     }
   }
   std::array<std::uint32_t, kVerdictCount> tally{};

@@ -8,6 +8,9 @@
 #include "decoders/http/http_message.h"
 #include "decoders/net/packet_layers.h"
 #include "decoders/stream/stream_reassembler.h"
+#include "decoders/tls/tls_connection.h"
+#include "decoders/zookeeper/zk_connection.h"
+#include "dataplane/l7_event.h"
 
 namespace segward::dataplane {
 
@@ -52,7 +55,7 @@ struct alignas(64) WorkerCounters {
     Counter sessions_created;
     Counter sessions_active;
     Counter sessions_exhausted;   // an HTTP flow found no free session: not decoded
-    Counter flows_not_http;       // probed and judged not HTTP
+    Counter flows_not_http;       // probed and judged none of the protocols segward decodes
     Counter http_requests;
     Counter http_responses;
     Counter http_errors[http::kHttpErrorCount];
@@ -65,6 +68,28 @@ struct alignas(64) WorkerCounters {
     Counter mesos_body_too_large; // bodies over l7.body_limit: reported, not decoded
     Counter mesos_body_no_memory; // bodies dropped because l7.body_memory was exhausted
     Counter events_dropped;       // L7 event ring full (live mode only; replay waits)
+    Counter zookeeper_sessions_created;
+    Counter zookeeper_sessions_active;
+    Counter zookeeper_sessions_exhausted;  // a ZooKeeper flow found no free session: not decoded
+    Counter zookeeper_events;
+    Counter zookeeper[zookeeper::kZkCounterFields.size()];  // decoder counters, by field
+    Counter tls_sessions_created;
+    Counter tls_sessions_active;
+    Counter tls_sessions_exhausted;  // a TLS flow found no free session: not decoded
+    Counter tls_events;
+    Counter tls[tls::kTlsCounterFields.size()];
+    Counter tls_midstream;        // flows first seen in the middle of TLS records: marked tls, not decoded
+    Counter protocol_mismatches;  // connections to an l7.expected port that carried another protocol
+
+    Counter& events_of(L7EventKind kind) {
+      switch (kind) {
+        case L7EventKind::kZookeeper: return zookeeper_events;
+        case L7EventKind::kTls: return tls_events;
+        case L7EventKind::kAnomaly: return protocol_mismatches;
+        case L7EventKind::kMesos: break;
+      }
+      return mesos_events;
+    }
     Counter reassembly_pool_bytes;  // gauges: bytes in use now
     Counter body_pool_bytes;
     Counter stream[stream::kDirectionCounterFields.size()];  // summed over directions, by field

@@ -173,7 +173,8 @@ constexpr std::uint64_t kMiB = 1ULL << 20;
 constexpr std::uint64_t kKiB = 1ULL << 10;
 
 void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
-  r.expect_map(node, "l7", {"enabled", "sessions", "reassembly", "bodies", "http", "probe_packets", "event_ring"});
+  r.expect_map(node, "l7", {"enabled", "sessions", "reassembly", "bodies", "http", "probe_packets", "event_ring",
+                            "zookeeper", "tls", "expected"});
   dataplane::L7Limits& l = c.l7;
   if (node["enabled"]) l.enabled = r.bool_value(node["enabled"], "l7.enabled");
   if (node["sessions"]) l.sessions = static_cast<std::uint32_t>(r.uint_value(node["sessions"], "l7.sessions", 16, 1u << 20));
@@ -212,6 +213,44 @@ void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
     }
     if (h["max_headers"]) {
       l.http.max_headers = static_cast<std::uint16_t>(r.uint_value(h["max_headers"], "l7.http.max_headers", 8, 10000));
+    }
+  }
+  if (const YAML::Node z = node["zookeeper"]) {
+    r.expect_map(z, "l7.zookeeper", {"sessions", "max_frame_kb"});
+    if (z["sessions"]) {
+      l.zookeeper_sessions = static_cast<std::uint32_t>(r.uint_value(z["sessions"], "l7.zookeeper.sessions", 0, 1u << 20));
+    }
+    if (z["max_frame_kb"]) {
+      // ZooKeeper's own jute.maxbuffer defaults to 1 MiB - 1 byte; servers
+      // raised it can carry up to what the server accepts.
+      l.zookeeper.max_frame =
+          static_cast<std::uint32_t>(r.uint_value(z["max_frame_kb"], "l7.zookeeper.max_frame_kb", 1, 1u << 20) * kKiB);
+    }
+  }
+  if (const YAML::Node t = node["tls"]) {
+    r.expect_map(t, "l7.tls", {"sessions"});
+    if (t["sessions"]) l.tls_sessions = static_cast<std::uint32_t>(r.uint_value(t["sessions"], "l7.tls.sessions", 0, 1u << 20));
+  }
+  if (const YAML::Node e = node["expected"]) {
+    // port: protocol. Replaces the defaults; `{}` turns the check off.
+    if (!e.IsMap()) r.fail(e, "l7.expected", "expected a mapping of port: protocol (tls, zookeeper, http)");
+    l.expected.clear();
+    for (const auto& entry : e) {
+      const std::string port_path = "l7.expected";
+      const auto port = static_cast<std::uint16_t>(r.uint_value(entry.first, port_path, 1, 65535));
+      const std::string path = port_path + "." + std::to_string(port);
+      const std::string proto = r.string_value(entry.second, path);
+      dataplane::AppProto app;
+      if (proto == "tls") {
+        app = dataplane::AppProto::kTls;
+      } else if (proto == "zookeeper") {
+        app = dataplane::AppProto::kZookeeper;
+      } else if (proto == "http" || proto == "mesos") {
+        app = dataplane::AppProto::kHttp;
+      } else {
+        r.fail(entry.second, path, "expected one of: tls, zookeeper, http; got '" + proto + "'");
+      }
+      l.expected.emplace_back(port, app);
     }
   }
 }

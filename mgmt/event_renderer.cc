@@ -149,6 +149,22 @@ void render_stats_event(const StatsSnapshot& s, std::uint64_t now_ns, events::Ev
   for (std::size_t i = 0; i < stream::kDirectionCounterFields.size(); ++i) {
     (*l7->mutable_reassembly())[std::string(stream::kDirectionCounterFields[i].name)] = in.stream[i];
   }
+  l7->set_zookeeper_sessions_created(in.zookeeper_sessions_created);
+  l7->set_zookeeper_sessions_active(in.zookeeper_sessions_active);
+  l7->set_zookeeper_sessions_exhausted(in.zookeeper_sessions_exhausted);
+  l7->set_zookeeper_events(in.zookeeper_events);
+  for (std::size_t i = 0; i < zookeeper::kZkCounterFields.size(); ++i) {
+    (*l7->mutable_zookeeper())[std::string(zookeeper::kZkCounterFields[i].name)] = in.zookeeper[i];
+  }
+  l7->set_tls_sessions_created(in.tls_sessions_created);
+  l7->set_tls_sessions_active(in.tls_sessions_active);
+  l7->set_tls_sessions_exhausted(in.tls_sessions_exhausted);
+  l7->set_tls_events(in.tls_events);
+  for (std::size_t i = 0; i < tls::kTlsCounterFields.size(); ++i) {
+    (*l7->mutable_tls())[std::string(tls::kTlsCounterFields[i].name)] = in.tls[i];
+  }
+  l7->set_tls_midstream(in.tls_midstream);
+  l7->set_protocol_mismatches(in.protocol_mismatches);
 }
 
 }  // namespace segward::mgmt

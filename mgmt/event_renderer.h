@@ -21,6 +21,18 @@ void render_flow_event(const dataplane::FlowRecord& record, const std::vector<st
 void render_mesos_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
                         events::Event& out);
 
+// One EVE `zookeeper` event (client port, four-letter word, AdminServer).
+void render_zookeeper_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                            events::Event& out);
+
+// One EVE `tls` event: a connection's clear-text handshake.
+void render_tls_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                      events::Event& out);
+
+// One EVE `anomaly` event: a port that carried another protocol than l7.expected says.
+void render_anomaly_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                          events::Event& out);
+
 void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
 
 // An address as the flow key and L7 events store it (IPv4 in the first 4 bytes).

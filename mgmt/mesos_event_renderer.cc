@@ -5,17 +5,10 @@
 #include "decoders/libprocess/mesos_event.h"
 #include "mgmt/event_renderer.h"
 #include "mgmt/eve_writer.h"
+#include "mgmt/l7_event_common.h"
 
 namespace segward::mgmt {
 namespace {
-
-// Sets a string field only when there is text, and notes a cut value.
-template <std::size_t N, class Setter>
-void put(const mesos::BoundedText<N>& text, const char* name, Setter&& set, events::Mesos& m) {
-  if (text.empty()) return;
-  set(std::string(text.view()));
-  if (text.truncated) m.add_truncated(name);
-}
 
 void split_roles(std::string_view roles, events::MesosFramework& f) {
   while (!roles.empty()) {
@@ -31,42 +24,30 @@ void split_roles(std::string_view roles, events::MesosFramework& f) {
 
 void render_mesos_event(const dataplane::L7EventRecord& r, const std::vector<std::string>& port_names,
                         events::Event& out) {
-  out.Clear();
   const mesos::MesosEvent& e = r.mesos;
-  const dataplane::L7Endpoints& ep = r.endpoints;
-  out.set_timestamp(format_eve_time(r.timestamp_ns));
-  out.set_flow_id(r.flow_id);
-  if (ep.port_index < port_names.size()) out.set_in_iface(port_names[ep.port_index]);
-  out.set_event_type("mesos");
-  out.set_src_ip(format_address(ep.src_ip, ep.v6));
-  out.set_src_port(ep.src_port);
-  out.set_dest_ip(format_address(ep.dst_ip, ep.v6));
-  out.set_dest_port(ep.dst_port);
-  out.set_proto("TCP");
-  out.set_app_proto("mesos");
-  if (ep.vlan != 0) out.add_vlan(ep.vlan);
+  render_l7_envelope(r, port_names, "mesos", "mesos", out);
 
   events::Mesos& m = *out.mutable_mesos();
   m.set_kind(std::string(mesos::mesos_kind_name(e.kind)));
   m.set_direction(e.is_response ? "response" : "request");
-  put(e.message, "message", [&](std::string v) { m.set_message(std::move(v)); }, m);
-  put(e.call, "call", [&](std::string v) { m.set_call(std::move(v)); }, m);
-  put(e.endpoint, "endpoint", [&](std::string v) { m.set_endpoint(std::move(v)); }, m);
+  put_text(e.message, "message", [&](std::string v) { m.set_message(std::move(v)); }, m.mutable_truncated());
+  put_text(e.call, "call", [&](std::string v) { m.set_call(std::move(v)); }, m.mutable_truncated());
+  put_text(e.endpoint, "endpoint", [&](std::string v) { m.set_endpoint(std::move(v)); }, m.mutable_truncated());
   if (e.api != mesos::ApiFamily::kNone) m.set_api(std::string(mesos::api_family_name(e.api)));
   if (e.endpoint_class != mesos::EndpointClass::kUnclassified) {
     m.set_endpoint_class(std::string(mesos::endpoint_class_name(e.endpoint_class)));
   }
-  put(e.receiver, "receiver", [&](std::string v) { m.set_receiver(std::move(v)); }, m);
-  put(e.from_pid, "from_pid", [&](std::string v) { m.set_from_pid(std::move(v)); }, m);
+  put_text(e.receiver, "receiver", [&](std::string v) { m.set_receiver(std::move(v)); }, m.mutable_truncated());
+  put_text(e.from_pid, "from_pid", [&](std::string v) { m.set_from_pid(std::move(v)); }, m.mutable_truncated());
   if (e.pid_check == mesos::PidCheck::kMatches || e.pid_check == mesos::PidCheck::kDiffers) {
     m.set_pid_ip_matches_source(e.pid_check == mesos::PidCheck::kMatches);
   }
   if (e.pid_check != mesos::PidCheck::kNotApplicable) m.set_pid_check(std::string(mesos::pid_check_name(e.pid_check)));
   if (!e.is_response) m.set_auth_scheme(std::string(mesos::auth_scheme_name(e.auth_scheme)));
-  put(e.stream_id, "stream_id", [&](std::string v) { m.set_stream_id(std::move(v)); }, m);
-  put(e.auth_mechanism, "auth_mechanism", [&](std::string v) { m.set_auth_mechanism(std::move(v)); }, m);
-  put(e.auth_principal, "auth_principal", [&](std::string v) { m.set_auth_principal(std::move(v)); }, m);
-  put(e.detail, "detail", [&](std::string v) { m.set_detail(std::move(v)); }, m);
+  put_text(e.stream_id, "stream_id", [&](std::string v) { m.set_stream_id(std::move(v)); }, m.mutable_truncated());
+  put_text(e.auth_mechanism, "auth_mechanism", [&](std::string v) { m.set_auth_mechanism(std::move(v)); }, m.mutable_truncated());
+  put_text(e.auth_principal, "auth_principal", [&](std::string v) { m.set_auth_principal(std::move(v)); }, m.mutable_truncated());
+  put_text(e.detail, "detail", [&](std::string v) { m.set_detail(std::move(v)); }, m.mutable_truncated());
   m.set_decode_status(std::string(mesos::decode_status_name(e.status)));
   if (e.status == mesos::DecodeStatus::kBodyTooLarge) m.set_body_too_large(true);
   if (e.body_bytes != 0) m.set_body_bytes(e.body_bytes);
@@ -78,21 +59,21 @@ void render_mesos_event(const dataplane::L7EventRecord& r, const std::vector<std
 
   if (!e.is_response || !e.http.method.empty()) {
     events::MesosHttp& h = *m.mutable_http();
-    put(e.http.method, "http.method", [&](std::string v) { h.set_method(std::move(v)); }, m);
-    put(e.http.uri, "http.uri", [&](std::string v) { h.set_uri(std::move(v)); }, m);
+    put_text(e.http.method, "http.method", [&](std::string v) { h.set_method(std::move(v)); }, m.mutable_truncated());
+    put_text(e.http.uri, "http.uri", [&](std::string v) { h.set_uri(std::move(v)); }, m.mutable_truncated());
     if (e.http.status != 0) h.set_status(e.http.status);
   }
 
   if (e.framework.present) {
     events::MesosFramework& f = *m.mutable_framework();
     const mesos::FrameworkFields& in = e.framework;
-    put(in.name, "framework.name", [&](std::string v) { f.set_name(std::move(v)); }, m);
-    put(in.user, "framework.user", [&](std::string v) { f.set_user(std::move(v)); }, m);
-    put(in.principal, "framework.principal", [&](std::string v) { f.set_principal(std::move(v)); }, m);
+    put_text(in.name, "framework.name", [&](std::string v) { f.set_name(std::move(v)); }, m.mutable_truncated());
+    put_text(in.user, "framework.user", [&](std::string v) { f.set_user(std::move(v)); }, m.mutable_truncated());
+    put_text(in.principal, "framework.principal", [&](std::string v) { f.set_principal(std::move(v)); }, m.mutable_truncated());
     split_roles(in.roles.view(), f);
     if (in.roles.truncated) m.add_truncated("framework.roles");
-    put(in.id, "framework.id", [&](std::string v) { f.set_id(std::move(v)); }, m);
-    put(in.hostname, "framework.hostname", [&](std::string v) { f.set_hostname(std::move(v)); }, m);
+    put_text(in.id, "framework.id", [&](std::string v) { f.set_id(std::move(v)); }, m.mutable_truncated());
+    put_text(in.hostname, "framework.hostname", [&](std::string v) { f.set_hostname(std::move(v)); }, m.mutable_truncated());
     if (in.checkpoint) f.set_checkpoint(true);
     if (in.failover) f.set_failover(true);
     for (int bit = 1; bit < 32; ++bit) {
@@ -106,8 +87,8 @@ void render_mesos_event(const dataplane::L7EventRecord& r, const std::vector<std
   }
   if (e.agent.present) {
     events::MesosAgent& a = *m.mutable_agent();
-    put(e.agent.hostname, "agent.hostname", [&](std::string v) { a.set_hostname(std::move(v)); }, m);
-    put(e.agent.id, "agent.id", [&](std::string v) { a.set_id(std::move(v)); }, m);
+    put_text(e.agent.hostname, "agent.hostname", [&](std::string v) { a.set_hostname(std::move(v)); }, m.mutable_truncated());
+    put_text(e.agent.id, "agent.id", [&](std::string v) { a.set_id(std::move(v)); }, m.mutable_truncated());
     if (e.agent.port != 0) a.set_port(e.agent.port);
     if (e.agent.cpus != 0) a.set_cpus(e.agent.cpus);
     if (e.agent.mem_mb != 0) a.set_mem(e.agent.mem_mb);
@@ -116,13 +97,13 @@ void render_mesos_event(const dataplane::L7EventRecord& r, const std::vector<std
   if (e.task.present) {
     events::MesosTask& t = *m.mutable_task();
     const mesos::TaskFields& in = e.task;
-    put(in.name, "task.name", [&](std::string v) { t.set_name(std::move(v)); }, m);
-    put(in.id, "task.id", [&](std::string v) { t.set_id(std::move(v)); }, m);
-    put(in.command, "task.command", [&](std::string v) { t.set_command(std::move(v)); }, m);
-    put(in.image, "task.image", [&](std::string v) { t.set_image(std::move(v)); }, m);
-    put(in.state, "task.state", [&](std::string v) { t.set_state(std::move(v)); }, m);
-    put(in.host_path, "task.host_path", [&](std::string v) { t.set_host_path(std::move(v)); }, m);
-    put(in.user, "task.user", [&](std::string v) { t.set_user(std::move(v)); }, m);
+    put_text(in.name, "task.name", [&](std::string v) { t.set_name(std::move(v)); }, m.mutable_truncated());
+    put_text(in.id, "task.id", [&](std::string v) { t.set_id(std::move(v)); }, m.mutable_truncated());
+    put_text(in.command, "task.command", [&](std::string v) { t.set_command(std::move(v)); }, m.mutable_truncated());
+    put_text(in.image, "task.image", [&](std::string v) { t.set_image(std::move(v)); }, m.mutable_truncated());
+    put_text(in.state, "task.state", [&](std::string v) { t.set_state(std::move(v)); }, m.mutable_truncated());
+    put_text(in.host_path, "task.host_path", [&](std::string v) { t.set_host_path(std::move(v)); }, m.mutable_truncated());
+    put_text(in.user, "task.user", [&](std::string v) { t.set_user(std::move(v)); }, m.mutable_truncated());
     if (in.count != 0) t.set_count(in.count);
     if (in.privileged) t.set_privileged(true);
   }

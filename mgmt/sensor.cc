@@ -112,15 +112,40 @@ class EventDrain {
   }
 
   void handle(const dataplane::L7EventRecord& e) {
-    if (e.kind != dataplane::L7EventKind::kMesos) return;
-    render_mesos_event(e, port_names_, event_);
+    std::string name;
+    switch (e.kind) {
+      case dataplane::L7EventKind::kMesos: {
+        render_mesos_event(e, port_names_, event_);
+        const mesos::MesosEvent& m = e.mesos;
+        name = std::string(mesos::mesos_kind_name(m.kind)) + " " +
+               std::string(!m.message.empty() ? m.message.view() : !m.call.empty() ? m.call.view() : m.endpoint.view());
+        break;
+      }
+      case dataplane::L7EventKind::kZookeeper: {
+        render_zookeeper_event(e, port_names_, event_);
+        const events::Zookeeper& z = event_.zookeeper();
+        name = z.kind() == "request" ? z.op() + (z.has_err() && z.err() != "OK" ? " " + z.err() : "")
+               : z.kind() == "four_letter_word" ? "four_letter_word " + z.four_letter_word()
+               : z.kind() == "admin_command"    ? "admin_command " + z.admin_command()
+                                                : z.kind();
+        break;
+      }
+      case dataplane::L7EventKind::kTls: {
+        render_tls_event(e, port_names_, event_);
+        const events::Tls& t = event_.tls();
+        name = (t.has_version() ? t.version() : std::string("no ServerHello")) + (t.has_sni() ? " " + t.sni() : "");
+        break;
+      }
+      case dataplane::L7EventKind::kAnomaly:
+        render_anomaly_event(e, port_names_, event_);
+        name = event_.anomaly().detected() + " on a port expecting " + event_.anomaly().expected();
+        break;
+      default: return;
+    }
     eve_.write(event_);
-    ++report_.mesos_events;
-    const mesos::MesosEvent& m = e.mesos;
-    std::string name = !m.message.empty() ? std::string(m.message.view())
-                       : !m.call.empty()  ? std::string(m.call.view())
-                                          : std::string(m.endpoint.view());
-    ++report_.mesos_by_name[std::string(mesos::mesos_kind_name(m.kind)) + " " + name];
+    auto& tally = report_.l7[event_.event_type()];
+    ++tally.events;
+    ++tally.by_name[name];
   }
 
   EveWriter& eve_;
@@ -150,7 +175,10 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       const CaptureScan scan = scan_capture(file);
       replay_packets.push_back(scan.packets);
       report.capture_packets += scan.packets;
-      if (i == 0) report.capture_first_ns = scan.first_ns;
+      // Files need not be in time order: the span is earliest to latest.
+      if (scan.packets != 0 && (report.capture_first_ns == 0 || scan.first_ns < report.capture_first_ns)) {
+        report.capture_first_ns = scan.first_ns;
+      }
       report.capture_last_ns = std::max(report.capture_last_ns, scan.last_ns);
       ports.push_back({"pcap" + std::to_string(i), "net_pcap_replay" + std::to_string(i) + ",rx_pcap=" + file, 1024, 1024});
     }

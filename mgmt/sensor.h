@@ -31,8 +31,12 @@ struct SensorReport {
   std::uint64_t capture_packets = 0;   // replay: records in the files
   std::uint64_t capture_first_ns = 0, capture_last_ns = 0;
   std::map<std::pair<std::string, std::uint16_t>, ServiceTally> by_service;  // (proto, server port)
-  std::uint64_t mesos_events = 0;
-  std::map<std::string, std::uint64_t> mesos_by_name;  // "kind name" (message, call or endpoint) -> events
+  // Application-layer events by EVE event_type ("mesos", "zookeeper", "tls", "anomaly").
+  struct L7Tally {
+    std::uint64_t events = 0;
+    std::map<std::string, std::uint64_t> by_name;  // a short description of the event -> events
+  };
+  std::map<std::string, L7Tally> l7;
 };
 
 // Throws StartupError, ConfigError or CaptureError before any packet flows.

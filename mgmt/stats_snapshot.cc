@@ -51,6 +51,18 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out)
   l7.reassembly_pool_bytes += in.reassembly_pool_bytes.get();
   l7.body_pool_bytes += in.body_pool_bytes.get();
   for (std::size_t i = 0; i < l7.stream.size(); ++i) l7.stream[i] += in.stream[i].get();
+  l7.zookeeper_sessions_created += in.zookeeper_sessions_created.get();
+  l7.zookeeper_sessions_active += in.zookeeper_sessions_active.get();
+  l7.zookeeper_sessions_exhausted += in.zookeeper_sessions_exhausted.get();
+  l7.zookeeper_events += in.zookeeper_events.get();
+  for (std::size_t i = 0; i < l7.zookeeper.size(); ++i) l7.zookeeper[i] += in.zookeeper[i].get();
+  l7.tls_sessions_created += in.tls_sessions_created.get();
+  l7.tls_sessions_active += in.tls_sessions_active.get();
+  l7.tls_sessions_exhausted += in.tls_sessions_exhausted.get();
+  l7.tls_events += in.tls_events.get();
+  for (std::size_t i = 0; i < l7.tls.size(); ++i) l7.tls[i] += in.tls[i].get();
+  l7.tls_midstream += in.tls_midstream.get();
+  l7.protocol_mismatches += in.protocol_mismatches.get();
 }
 
 }  // namespace segward::mgmt

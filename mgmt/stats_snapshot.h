@@ -32,6 +32,12 @@ struct StatsSnapshot {
     std::uint64_t mesos_stream_records = 0, mesos_body_too_large = 0, mesos_body_no_memory = 0;
     std::uint64_t events_dropped = 0, reassembly_pool_bytes = 0, body_pool_bytes = 0;
     std::array<std::uint64_t, stream::kDirectionCounterFields.size()> stream{};
+    std::uint64_t zookeeper_sessions_created = 0, zookeeper_sessions_active = 0, zookeeper_sessions_exhausted = 0;
+    std::uint64_t zookeeper_events = 0;
+    std::array<std::uint64_t, zookeeper::kZkCounterFields.size()> zookeeper{};
+    std::uint64_t tls_sessions_created = 0, tls_sessions_active = 0, tls_sessions_exhausted = 0, tls_events = 0;
+    std::array<std::uint64_t, tls::kTlsCounterFields.size()> tls{};
+    std::uint64_t tls_midstream = 0, protocol_mismatches = 0;
   } l7;
 
   [[nodiscard]] std::uint64_t decode_error_total() const;

@@ -14,7 +14,7 @@ namespace segward::platform {
 // combine with --in-memory; --no-shconf gives the same "no files, no
 // multi-process" behaviour, so several instances (and tests) can run at once.
 std::vector<std::string> default_eal_args() {
-  return {"--no-huge", "--no-shconf", "--no-pci", "-l", "0-1", "-m", "512", "--log-level", "*:warning", "--no-telemetry"};
+  return {"--no-huge", "--no-shconf", "--no-pci", "-l", "0-1", "-m", "1024", "--log-level", "*:warning", "--no-telemetry"};
 }
 
 EalSession::EalSession(const std::vector<std::string>& args) {

@@ -17,6 +17,9 @@
 #ifndef SEGWARD_DEFAULT_MESOS_CAPTURE
 #define SEGWARD_DEFAULT_MESOS_CAPTURE ""
 #endif
+#ifndef SEGWARD_DEFAULT_TLS_CAPTURE
+#define SEGWARD_DEFAULT_TLS_CAPTURE ""
+#endif
 #ifndef SEGWARD_DEFAULT_CAPTURE
 #define SEGWARD_DEFAULT_CAPTURE ""
 #endif
@@ -37,8 +40,9 @@ Exit codes:
   3  bad capture file (not pcap/pcapng, truncated, not Ethernet)
 
 Examples:
-  segward replay                                 replay the bundled Mesos/ZooKeeper capture
+  segward replay                                 replay the bundled ZooKeeper, Mesos and TLS captures
   segward replay --eve - trace.pcap | jq .       events of one capture on standard output
+  segward replay --eve - zk.pcap | jq 'select(.event_type=="zookeeper") | .zookeeper'
   segward replay --config segward.yaml a.pcap b.pcap
   segward check-config /etc/segward/segward.yaml
   segward run --config /etc/segward/segward.yaml
@@ -77,7 +81,7 @@ int main(int argc, char** argv) {
   replay->add_flag("-q,--quiet", quiet, "Do not print the summary");
   replay->add_option("captures", captures,
                      "pcap or pcapng files (default: the bundled captures of real traffic, " SEGWARD_DEFAULT_CAPTURE
-                     " and " SEGWARD_DEFAULT_MESOS_CAPTURE ")");
+                     ", " SEGWARD_DEFAULT_MESOS_CAPTURE " and " SEGWARD_DEFAULT_TLS_CAPTURE ")");
 
   auto* check = app.add_subcommand("check-config", "Validate a configuration file and exit (2 if invalid)");
   check->add_option("file", config_path, "Configuration file (YAML)")->required();
@@ -107,7 +111,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     // replay
-    if (captures.empty()) captures = {SEGWARD_DEFAULT_CAPTURE, SEGWARD_DEFAULT_MESOS_CAPTURE};
+    if (captures.empty()) captures = {SEGWARD_DEFAULT_CAPTURE, SEGWARD_DEFAULT_MESOS_CAPTURE, SEGWARD_DEFAULT_TLS_CAPTURE};
     if (!eve_path.empty()) config.eve.path = eve_path;
     const auto report = segward::mgmt::run_sensor(config, {captures});
     if (!quiet) print_replay_summary(config.eve.path == "-" ? stderr : stdout, captures, report, config.eve.path);

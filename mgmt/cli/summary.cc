@@ -14,12 +14,14 @@ std::string_view service_hint(const std::string& proto, std::uint16_t port) {
   if (proto != "TCP") return "";
   switch (port) {
     case 2181: return "zookeeper client";
+    case 2281: return "zookeeper client (tls)";
     case 2888: return "zookeeper quorum";
     case 3888: return "zookeeper election";
     case 5050: return "mesos master";
     case 5051: return "mesos agent";
     case 8080: return "zookeeper admin / marathon";
     case 443: return "https";
+    case 8443: return "https (alternate)";
     case 80: return "http";
     default: return "";
   }
@@ -85,13 +87,16 @@ void print_replay_summary(std::FILE* out, const std::vector<std::string>& captur
                  (port + key.first).c_str(), static_cast<unsigned long long>(tally.flows),
                  static_cast<unsigned long long>(tally.packets), human_bytes(tally.bytes).c_str(), hint.c_str());
   }
-  if (r.mesos_events != 0) {
-    std::fprintf(out, "  mesos     %llu events (libprocess %llu, v1 API %llu, legacy endpoints %llu)\n",
-                 static_cast<unsigned long long>(r.mesos_events),
-                 static_cast<unsigned long long>(s.l7.mesos_libprocess), static_cast<unsigned long long>(s.l7.mesos_api),
-                 static_cast<unsigned long long>(s.l7.mesos_legacy));
-    std::vector<std::pair<std::string, std::uint64_t>> names(r.mesos_by_name.begin(), r.mesos_by_name.end());
-    std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [type, tally] : r.l7) {
+    if (type == "mesos") {
+      std::fprintf(out, "  %-9s %llu events (libprocess %llu, v1 API %llu, legacy endpoints %llu)\n", type.c_str(),
+                   static_cast<unsigned long long>(tally.events), static_cast<unsigned long long>(s.l7.mesos_libprocess),
+                   static_cast<unsigned long long>(s.l7.mesos_api), static_cast<unsigned long long>(s.l7.mesos_legacy));
+    } else {
+      std::fprintf(out, "  %-9s %llu events\n", type.c_str(), static_cast<unsigned long long>(tally.events));
+    }
+    std::vector<std::pair<std::string, std::uint64_t>> names(tally.by_name.begin(), tally.by_name.end());
+    std::stable_sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
     std::size_t listed = 0;
     for (const auto& [name, n] : names) {
       if (++listed > 12) {

@@ -19,7 +19,11 @@
 # for callgrind), (b) tests/data/zk-cluster.pcap, real ZooKeeper traffic,
 # (c) tests/data/mesos-cluster.pcap, real libprocess/HTTP traffic (mesos-go,
 # curl): every connection goes through reassembly, HTTP and the Mesos
-# decoders. Each row also gives Gbit/s of frame bytes (captured length).
+# decoders, (d) tests/data/zk-getdata-flood.pcap, a kazoo client's 10,000
+# pipelined getData calls and the server's replies on one session
+# (tests/data/make-zk-flood-capture.sh): one small request per segment,
+# replies several to a segment, the ZooKeeper decoder's per-request cost.
+# Each row also gives Gbit/s of frame bytes (captured length).
 #
 # Packets/s, one principle for both programs: packets the program received
 # from the pcap port divided by the time its forwarding core ran, from
@@ -61,8 +65,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
 ZK=$ROOT/tests/data/zk-cluster.pcap
 MESOS=$ROOT/tests/data/mesos-cluster.pcap
+ZKFLOOD=$ROOT/tests/data/zk-getdata-flood.pcap
 [[ -r $ZK ]] || { echo "$0: missing $ZK" >&2; exit 2; }
 [[ -r $MESOS ]] || { echo "$0: missing $MESOS" >&2; exit 2; }
+[[ -r $ZKFLOOD ]] || { echo "$0: missing $ZKFLOOD" >&2; exit 2; }
 for tool in dpdk-testpmd timeout stdbuf; do
     command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 2; }
 done
@@ -245,16 +251,19 @@ LOOP_PAT='segward::dataplane::Worker::run*'
 BURST_PAT='*Worker::process_burst*'
 rows=()
 status=0
-for src in synthetic zk mesos; do
+for src in synthetic zk mesos zkflood; do
     if [[ $src == synthetic ]]; then
         f=$SYN; fixed=$SYN_FIXED
         label="(a) synthetic: 64-byte TCP ACKs, 10,000 flows"
     elif [[ $src == zk ]]; then
         f=$ZK; fixed=$ZK
         label="(b) zk-cluster.pcap: real ZooKeeper traffic"
-    else
+    elif [[ $src == mesos ]]; then
         f=$MESOS; fixed=$MESOS
         label="(c) mesos-cluster.pcap: real libprocess/HTTP traffic, L7 decoding on"
+    else
+        f=$ZKFLOOD; fixed=$ZKFLOOD
+        label="(d) zk-getdata-flood.pcap: zk getData flood, 10,000 pipelined requests on one session"
     fi
     frame_bytes=$(mean_frame_bytes "$f")
     n_file=$(count_records "$f")
@@ -321,12 +330,13 @@ echo "forwarding start and \"Telling cores to stop\". Both: \`net_pcap0,rx_pcap=
 echo "one forwarding core, mbufs = packets in F + 16384 (infinite_rx preloads the file into mbufs)."
 if [[ $CALLGRIND -eq 1 ]]; then
     echo "Ir/packet: callgrind total Ir / packets in the replayed file (synthetic: exactly 200,000 packets over"
-    echo "10,000 flows; zk: the bundled capture, $(count_records "$ZK") packets), collecting only inside"
+    echo "10,000 flows; zk, mesos, zk getData flood: the bundled captures, $(count_records "$ZK"), $(count_records "$MESOS")"
+    echo "and $(count_records "$ZKFLOOD") packets), collecting only inside"
     echo "\`$LOOP_PAT\` (all the worker does: net_pcap RX, decode, flows, forwarding, final flush) or"
     echo "\`$BURST_PAT\` (per-packet work without the driver)."
 fi
 echo
-echo "Commands (synthetic source shown; the zk runs differ only in the file and mbuf count; F.pcap etc. were in a temp dir):"
+echo "Commands (synthetic source shown; the other sources differ only in the file and mbuf count; F.pcap etc. were in a temp dir):"
 echo
 echo '```sh'
 echo "$(show "$HERE/make-synthetic-pcap.py" synthetic-10k.pcap --flows 10000)"

@@ -74,7 +74,7 @@ for ((w = 1; w <= WORKERS; w++)); do LCORES+=",$w@$(( w % $(nproc) ))"; done
 write_config() {  # mode eve
     cat >"$TMP/segward-$1.yaml" <<YAML
 eal:
-  args: [--no-huge, --no-shconf, --no-pci, --lcores, "$LCORES", -m, "256", --no-telemetry, --log-level, "*:error"]
+  args: [--no-huge, --no-shconf, --no-pci, --lcores, "$LCORES", -m, "640", --no-telemetry, --log-level, "*:error"]
 dataplane:
   mode: $1
   workers: $WORKERS

@@ -41,7 +41,7 @@ int run_counted(void* arg) {
   return 0;
 }
 
-// Returns the Mesos events the L7 engine produced.
+// Returns the events the L7 engine produced (Mesos, ZooKeeper, TLS, anomalies).
 std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity) {
   const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
   EXPECT_GT(scan.packets, 0u);
@@ -59,6 +59,8 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   // Mesos capture goes through reassembly, HTTP and the Mesos decoders.
   dataplane::L7Limits l7_limits;
   l7_limits.sessions = 64;
+  l7_limits.zookeeper_sessions = 64;
+  l7_limits.tls_sessions = 64;
   l7_limits.reassembly_bytes = 4 << 20;
   l7_limits.body_bytes = 4 << 20;
   dataplane::L7EventRing l7_events("l7_" + vdev_name.substr(vdev_name.size() - 1), 4096, 0);
@@ -100,12 +102,20 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   EXPECT_EQ(counters.flows_created.get(), flow_events) << "every created flow is reported exactly once";
   EXPECT_LE(packets_in_flows, scan.packets);
   while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
-  EXPECT_EQ(counters.l7.mesos_events.get(), mesos_events);
+  const auto& l7c = counters.l7;
+  EXPECT_EQ(l7c.mesos_events.get() + l7c.zookeeper_events.get() + l7c.tls_events.get() + l7c.protocol_mismatches.get(),
+            mesos_events);
   return mesos_events;
 }
 
 TEST(ReplayNoAlloc, BundledCaptureOfRealTraffic) {
-  replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc0", 65536);
+  // Real ZooKeeper traffic: every connection through the ZooKeeper decoder.
+  EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc0", 65536), 50u);
+}
+
+TEST(ReplayNoAlloc, TlsDecodingAllocatesNothing) {
+  // Real openssl handshakes (TLS 1.2 with certificates, 1.3) and mismatches.
+  EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/tls-handshakes.pcap", "net_pcap_noalloc3", 65536), 4u);
 }
 
 TEST(ReplayNoAlloc, MesosDecodingAllocatesNothing) {

@@ -151,8 +151,34 @@ TEST(Config, ApplicationLayerErrorsAreLocated) {
   EXPECT_EQ("segward.yaml:2:36: l7.bodies.limit_kb: must not exceed l7.bodies.memory_mb (8 MiB = 8192 KiB)",
             error_of("l7:\n  bodies: {memory_mb: 8, limit_kb: 9000}\n"));
   EXPECT_EQ("segward.yaml:2:3: l7.reasembly: unknown key (expected one of: enabled, sessions, reassembly, bodies, http, "
-            "probe_packets, event_ring)",
+            "probe_packets, event_ring, zookeeper, tls, expected)",
             error_of("l7:\n  reasembly: {}\n"));
+  EXPECT_EQ("segward.yaml:2:19: l7.expected.443: expected one of: tls, zookeeper, http; got 'ssh'",
+            error_of("l7:\n  expected: {443: ssh}\n"));
+  EXPECT_EQ("segward.yaml:2:14: l7.expected: must be between 1 and 65535, got 70000",
+            error_of("l7:\n  expected: {70000: tls}\n"));
+  EXPECT_EQ("segward.yaml:2:29: l7.zookeeper.max_frame_kb: expected an integer, got 'big'",
+            error_of("l7:\n  zookeeper: {max_frame_kb: big}\n"));
+}
+
+TEST(Config, ReadsTheZookeeperTlsAndExpectedProtocolSettings) {
+  const Config defaults = parse_config("{}\n", "segward.yaml");
+  ASSERT_EQ(4u, defaults.l7.expected.size()) << "443, 2281, 8443: tls; 2181: zookeeper";
+  const Config c = parse_config(R"(
+l7:
+  zookeeper: {sessions: 64, max_frame_kb: 4096}
+  tls: {sessions: 32}
+  expected: {5050: http, 2182: zookeeper, 9443: tls}
+)",
+                                "segward.yaml");
+  EXPECT_EQ(64u, c.l7.zookeeper_sessions);
+  EXPECT_EQ(4096u * 1024, c.l7.zookeeper.max_frame);
+  EXPECT_EQ(32u, c.l7.tls_sessions);
+  ASSERT_EQ(3u, c.l7.expected.size()) << "the list replaces the defaults";
+  EXPECT_EQ(std::make_pair(std::uint16_t{5050}, dataplane::AppProto::kHttp), c.l7.expected[0]);
+  EXPECT_EQ(std::make_pair(std::uint16_t{2182}, dataplane::AppProto::kZookeeper), c.l7.expected[1]);
+  EXPECT_EQ(std::make_pair(std::uint16_t{9443}, dataplane::AppProto::kTls), c.l7.expected[2]);
+  EXPECT_TRUE(parse_config("l7: {expected: {}}\n", "segward.yaml").l7.expected.empty());
 }
 
 }  // namespace

@@ -1,0 +1,91 @@
+#pragma once
+// L7Engine's member templates shared by its per-protocol files
+// (l7_engine.cc, l7_http.cc, l7_zookeeper.cc, l7_tls.cc). Not for other users.
+#include <rte_pause.h>
+
+#include "dataplane/l7_engine.h"
+
+namespace segward::dataplane {
+
+template <class Fill>
+void L7Engine::emit(L7EventKind kind, const L7Endpoints& from, std::uint64_t flow_id, std::uint64_t ts_ns,
+                    Fill&& fill) {
+  auto write = [&](L7EventRecord& r) {
+    r.kind = kind;
+    r.worker = worker_;
+    r.timestamp_ns = ts_ns;
+    r.flow_id = flow_id;
+    r.endpoints = from;
+    fill(r);
+  };
+  if (events_.try_emplace(write)) {
+    counters_.l7.events_of(kind).add();
+    return;
+  }
+  if (!lossless_) {
+    counters_.l7.events_dropped.add();
+    return;
+  }
+  // Replay and shutdown lose nothing: the management thread drains until the
+  // worker has finished, so this wait ends.
+  while (!events_.try_emplace(write)) rte_pause();
+  counters_.l7.events_of(kind).add();
+}
+
+template <class Sink>
+void L7Engine::reassemble(L7SessionBase& s, int dir, const net::PacketLayers& p,
+                          std::span<const std::uint8_t> payload, Sink& client_sink, Sink& server_sink) {
+  const int here = dir == s.requests_dir ? 0 : 1;
+  s.streams[here].segment(reassembly_pool_, limits_.per_direction, p.tcp_seq, p.tcp_flags, payload,
+                          here == 0 ? client_sink : server_sink, s.stream_counters);
+  // What this side acknowledges, the other side sent: data below it that
+  // was never seen is lost, and waiting for it would stall that direction.
+  if ((p.tcp_flags & net::tcp_flags::kAck) != 0 && s.streams[1 - here].started()) {
+    s.streams[1 - here].acked(reassembly_pool_, p.tcp_ack, here == 0 ? server_sink : client_sink, s.stream_counters);
+  }
+}
+
+template <class Sink>
+void L7Engine::close_streams(L7SessionBase& s, Sink& sink0, Sink& sink1) {
+  s.streams[0].flush(reassembly_pool_, sink0, s.stream_counters);
+  s.streams[1].flush(reassembly_pool_, sink1, s.stream_counters);
+  for (auto& dir : s.streams) dir.release(reassembly_pool_);
+  stream_totals_ += s.stream_counters;
+}
+
+// The reassembly sink of one direction of a decoder that takes both
+// directions' bytes (ZooKeeper, TLS): `Decoder` binds the connection state,
+// its limits and its event sink.
+template <class Decoder>
+struct TwoWaySink {
+  Decoder& decoder;
+  bool client;
+  void on_data(std::span<const std::uint8_t> bytes) {
+    if (client) {
+      decoder.feed_client(bytes);
+    } else {
+      decoder.feed_server(bytes);
+    }
+  }
+  void on_gap(std::uint32_t bytes) {
+    if (client) {
+      decoder.gap_client(bytes);
+    } else {
+      decoder.gap_server(bytes);
+    }
+  }
+  void on_overlap_conflict(std::uint32_t, std::uint32_t) {}  // counted by the reassembler
+  void on_end(stream::StreamEnd) {}                          // the decoder ends with the connection
+};
+
+// Server -> client endpoints of a connection whose requests come from `c`.
+inline L7Endpoints reversed(const L7Endpoints& c) {
+  L7Endpoints r = c;
+  r.src_ip = c.dst_ip;
+  r.dst_ip = c.src_ip;
+  r.src_port = c.dst_port;
+  r.dst_port = c.src_port;
+  return r;
+}
+
+}  // namespace segward::dataplane
