@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -21,7 +20,7 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 FlowMemory::FlowMemory(const char* what, std::size_t bytes, int socket_id) {
   if (bytes == 0) bytes = 64;
-  if (rte_eal_has_hugepages() != 0 || getenv("SW_EXP_NO_THP") != nullptr) {  // EXPERIMENT-REMOVE
+  if (rte_eal_has_hugepages() != 0) {
     data_ = rte_zmalloc_socket(what, bytes, 128, socket_id);  // a Flow in one 128-byte block
     if (data_ == nullptr) {
       throw StartupError(std::string("cannot allocate ") + std::to_string(bytes) + " bytes for the " + what +
