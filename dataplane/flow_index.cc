@@ -6,8 +6,8 @@
 namespace segward::dataplane {
 
 std::uint32_t FlowIndex::bucket_count_for(std::uint32_t capacity) {
-  // 2 to 4 keys per bucket when the table is full: about 0.3 % of them in
-  // extension buckets (Poisson, mean 4, more than 8).
+  // 2 to 4 keys per bucket when the table is full, so at most about 0.8 % of
+  // them land in extension buckets (Poisson with mean 4: E[(X - 8)+] / 4).
   return std::bit_ceil(std::max<std::uint32_t>(1, (capacity + 3) / 4));
 }
 

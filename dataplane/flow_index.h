@@ -8,24 +8,31 @@
 // 128-byte block, one page), and a burst fetches all its buckets, then all its
 // candidate flows, before comparing any key (find_candidates, then resolve).
 //
-// Why not DPDK's tables (measured on issue 2's benchmark, see BENCHMARKS.md):
+// Why not DPDK's tables (Debian's libdpdk-dev 22.11 ships and links librte_hash
+// and librte_table; both were checked for issue 2):
 // - rte_hash (what the table used before) reads a primary and a secondary
 //   bucket on every bulk lookup, then a key slot in a separate key store, then
 //   the Flow: 4 lines in 4 pages per packet.
-// - librte_table's rte_table_hash_key16/key32 (lru, ext) hold at most 32-byte
-//   keys (ours is 40 with IPv6 addresses), read the key from each mbuf at a
-//   fixed offset, and still spread a hit over 3 lines (signatures, keys, data);
-//   rte_table_hash_ext and rte_table_hash_cuckoo keep keys and data out of the
-//   bucket (the latter is rte_hash itself); rte_swx_table_em likewise.
+// - librte_table's rte_table_hash_key16/key32 (lru, ext) take keys of exactly
+//   16 or 32 bytes (ours is 40, for IPv6 addresses), read each key from its
+//   mbuf at a fixed offset, and spread a 4-key bucket over a signature line,
+//   one or two key lines and the data lines: 3-4 lines per hit before the
+//   Flow. The _lru variants also drop a key when its bucket is full, which
+//   our capacity and eviction order forbid. rte_table_hash_ext keeps keys and
+//   data out of the bucket, rte_table_hash_cuckoo is rte_hash, and
+//   rte_swx_table_em likewise keeps keys and data apart from its buckets.
 //
 // Collisions: a bucket that is full chains extension buckets from a pool
 // sized so that `capacity` flows always fit, whatever their hashes (every
 // bucket of a chain but the last is kept full, so a chain of k keys uses
 // ceil(k/8) - 1 extensions, at most capacity/8 in all). There is no cuckoo
-// displacement: at 2-4 keys per bucket when full, about 0.3 % of keys overflow,
-// and displacement would not help against keys crafted to collide (a CRC's
-// collisions do not depend on its seed), which cost chain walks here as they
-// did in rte_hash's extendable table.
+// displacement: at 2-4 keys per bucket when full, at most about 0.8 % of keys
+// overflow, and displacement would not help against keys crafted to collide
+// (a CRC's collisions do not depend on its seed), which cost chain walks here
+// as they did in rte_hash's extendable table. Signatures are the hash's high
+// 16 bits and buckets its low bits, so above 2^16 buckets (capacity >
+// 262,144) they overlap and a bucket's signatures tell fewer keys apart: more
+// key compares (a Flow line each), never a wrong answer.
 //
 // Single writer, no locks; all memory is allocated by the constructor.
 #include <rte_prefetch.h>
@@ -86,11 +93,14 @@ class FlowIndex {
   // The position of `key`, or kNoFlow.
   [[nodiscard]] std::uint32_t find(const FlowKey& key, std::uint32_t hash) const;
 
-  // A lookup in two steps, for a burst. First, for each hash, the candidate
+  // A lookup in two steps, for a burst. First, for a hash, the candidate
   // position (the first signature match in its bucket, or kNoFlow), whose
   // flow it starts fetching (both lines: the key and what a packet updates);
-  // the buckets should have been prefetched well before.
-  void find_candidates(const std::uint32_t* hashes, unsigned n, std::uint32_t* candidates) const;
+  // the bucket should have been prefetched well before.
+  [[nodiscard]] std::uint32_t find_candidate(std::uint32_t hash) const;
+  void find_candidates(const std::uint32_t* hashes, unsigned n, std::uint32_t* candidates) const {
+    for (unsigned i = 0; i < n; ++i) candidates[i] = find_candidate(hashes[i]);
+  }
   // Then, once the flow had time to arrive, the position of `key` (or
   // kNoFlow). `candidate` must come from find_candidates with no erase since.
   [[nodiscard]] std::uint32_t resolve(const FlowKey& key, std::uint32_t hash, std::uint32_t candidate) const;
@@ -170,19 +180,15 @@ inline std::uint32_t FlowIndex::find(const FlowKey& key, std::uint32_t hash) con
   return find_in_chain(&buckets_[hash & mask_], key, signature(hash));
 }
 
-inline void FlowIndex::find_candidates(const std::uint32_t* hashes, unsigned n, std::uint32_t* candidates) const {
-  for (unsigned i = 0; i < n; ++i) {
-    const Bucket& b = buckets_[hashes[i] & mask_];
-    const unsigned m = match(b, signature(hashes[i]));
-    std::uint32_t pos = kNoFlow;
-    if (m != 0) {
-      pos = b.pos[static_cast<unsigned>(__builtin_ctz(m)) >> 1];
-      const auto* f = reinterpret_cast<const char*>(&flows_[pos]);
-      rte_prefetch0(f);       // what the packet updates
-      rte_prefetch0(f + 64);  // the key
-    }
-    candidates[i] = pos;
-  }
+inline std::uint32_t FlowIndex::find_candidate(std::uint32_t hash) const {
+  const Bucket& b = buckets_[hash & mask_];
+  const unsigned m = match(b, signature(hash));
+  if (m == 0) return kNoFlow;
+  const std::uint32_t pos = b.pos[static_cast<unsigned>(__builtin_ctz(m)) >> 1];
+  const auto* f = reinterpret_cast<const char*>(&flows_[pos]);
+  rte_prefetch0(f);       // what the packet updates
+  rte_prefetch0(f + 64);  // the key
+  return pos;
 }
 
 inline std::uint32_t FlowIndex::resolve(const FlowKey& key, std::uint32_t hash, std::uint32_t candidate) const {

@@ -12,7 +12,6 @@
 // flow first, then the oldest closed one, then the oldest established one.
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "dataplane/flow.h"
@@ -57,12 +56,11 @@ class FlowTable {
   }
 
   // The same in two steps, so that the flows of a burst arrive while the
-  // packets before them are accounted (FlowIndex::find_candidates, resolve).
-  // A candidate is stale once a flow was removed (an eviction by create):
-  // from then on, use lookup().
-  void lookup_candidates(const std::uint32_t* hashes, unsigned n, std::uint32_t* candidates) const {
-    index_.find_candidates(hashes, n, candidates);
-  }
+  // packets before them are accounted (FlowIndex::find_candidate, resolve).
+  // Candidates describe the table when they were taken: once a flow was
+  // created since, a miss from resolve needs a lookup(); once one was removed
+  // (evicted by create), use lookup() instead of resolve.
+  [[nodiscard]] std::uint32_t lookup_candidate(std::uint32_t hash) const { return index_.find_candidate(hash); }
   [[nodiscard]] std::int32_t resolve(const FlowKey& key, std::uint32_t hash, std::uint32_t candidate) const {
     const std::uint32_t pos = index_.resolve(key, hash, candidate);
     return pos == kNoFlow ? -1 : static_cast<std::int32_t>(pos);

@@ -37,9 +37,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   std::array<std::uint16_t, static_cast<std::size_t>(net::L3::kOther) + 1> by_l3{};
   std::array<std::uint16_t, static_cast<std::size_t>(net::L4::kOther) + 1> by_l4{};
   unsigned fragments = 0;
-  // Per tracked packet, beside keys_/times_: what the flow part needs of its
-  // mbuf, read while the mbuf's first line is in cache.
+  // Per tracked packet, beside keys_/times_: its key's hash, its candidate
+  // flow (FlowTable::lookup_candidate), and what the flow part needs of its
+  // mbuf, read here while the mbuf's first line is in cache.
   std::uint32_t hashes[kBurst];
+  std::uint32_t candidates[kBurst];
   std::uint32_t frame_bytes[kBurst];
   const std::uint8_t* frames[kBurst];
 
@@ -75,6 +77,10 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
     frames[tracked] = rte_pktmbuf_mtod(m, const std::uint8_t*);
     ++tracked;
   }
+  // The buckets have had the decoding of the burst to arrive; now start
+  // fetching every candidate flow before the first is touched. (Doing this a
+  // few packets behind the decoding instead made no measurable difference.)
+  for (unsigned t = 0; t < tracked; ++t) candidates[t] = flows_.lookup_candidate(hashes[t]);
   auto add_if = [](Counter& c, unsigned v) {
     if (v != 0) c.add(v);
   };
@@ -92,10 +98,6 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   counters_.rx_bytes.add(bytes);
 
   if (tracked != 0) {
-    static_assert(kBurst <= FlowTable::kMaxBulk);
-    // Starts fetching every candidate flow before the first is touched.
-    std::uint32_t candidates[kBurst];
-    flows_.lookup_candidates(hashes, tracked, candidates);
     const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
     bool created = false;  // in this burst: a miss may have become a hit
     bool evicted = false;  // in this burst: a candidate may name a removed flow
