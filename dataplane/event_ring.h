@@ -3,6 +3,7 @@
 // single-consumer rte_rings of fixed-size events, copied in place (no
 // allocation, no pointers into worker memory). One ring per event type, so
 // a 100-byte flow record does not pay for a 4 KiB Mesos event's slot.
+#include <rte_pause.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 #include <rte_ring_peek_zc.h>
@@ -51,6 +52,16 @@ class TypedRing {
     if (rte_ring_enqueue_zc_bulk_elem_start(ring_, sizeof(Event), 1, &zc, nullptr) != 1) return false;
     fill(*static_cast<Event*>(zc.ptr1));
     rte_ring_enqueue_zc_elem_finish(ring_, 1);
+    return true;
+  }
+  // try_emplace, and when the ring is full and `wait`, again until a slot
+  // frees up (replay and shutdown: the management thread drains until the
+  // worker has finished, so the wait ends). False: full, not written.
+  template <class Fill>
+  bool emplace(bool wait, Fill&& fill) {
+    if (try_emplace(fill)) return true;
+    if (!wait) return false;
+    while (!try_emplace(fill)) rte_pause();
     return true;
   }
   unsigned pop(Event* out, unsigned max) {

@@ -55,7 +55,11 @@ struct alignas(64) Flow {
   std::uint8_t port_index = 0;   // port the first packet arrived on
   AppProto app = AppProto::kUnknown;
   std::uint8_t probes = 0;       // payload packets probed for an application protocol
+  std::uint8_t policy_generation = 0;  // the policy `rule` was classified by (worker_policy.h)
   std::uint32_t session = kNoSession;  // L7 session (l7_engine.h), if any
+  std::uint16_t rule = 0;              // policy rule index (compiled_policy.h), valid for policy_generation
+  std::uint8_t enforcement = 0;        // policy::Action now applied to the flow's packets
+  std::uint8_t policy_flags = 0;       // kPolicy* below
   // cold
   alignas(64) FlowKey key;
   std::uint64_t flow_id = 0;
@@ -64,6 +68,13 @@ struct alignas(64) Flow {
   std::uint32_t next = kNoFlow;
 };
 static_assert(sizeof(Flow) == 128, "two cache lines");
+static_assert(offsetof(Flow, policy_flags) == 63, "the policy fields fill the first line");
+
+// Flow::policy_flags.
+inline constexpr std::uint8_t kPolicyClassified = 0x01;  // `rule` was set by a policy
+inline constexpr std::uint8_t kPolicyAlerted = 0x02;     // the rule's alert for this flow was raised
+inline constexpr std::uint8_t kPolicyViolated = 0x04;    // an L7 message broke the rule: sticky across reloads
+inline constexpr std::uint8_t kPolicyResetSent = 0x08;   // TCP resets were sent to both ends
 static_assert(offsetof(Flow, key) == 64, "per-packet fields fit the first line");
 
 // What a worker hands to the management thread when a flow ends.

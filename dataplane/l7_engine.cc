@@ -33,21 +33,6 @@ bool looks_like_request(std::span<const std::uint8_t> payload) {
 // lower port when the start was not seen).
 std::uint16_t server_port(const Flow& flow) { return flow.client_is_lo ? flow.key.port_hi : flow.key.port_lo; }
 
-// Client -> server endpoints of `flow`, the client being the lower address
-// of the key when `client_is_lo`.
-L7Endpoints endpoints_from(const Flow& flow, bool client_is_lo) {
-  const FlowKey& k = flow.key;
-  L7Endpoints from;
-  from.src_ip = client_is_lo ? k.addr_lo : k.addr_hi;
-  from.dst_ip = client_is_lo ? k.addr_hi : k.addr_lo;
-  from.src_port = client_is_lo ? k.port_lo : k.port_hi;
-  from.dst_port = client_is_lo ? k.port_hi : k.port_lo;
-  from.vlan = k.vlan;
-  from.v6 = k.v6 != 0;
-  from.port_index = flow.port_index;
-  return from;
-}
-
 // For the expected-protocol check Mesos is HTTP.
 AppProto family(AppProto app) { return app == AppProto::kMesos ? AppProto::kHttp : app; }
 
@@ -145,7 +130,16 @@ void L7Engine::probe(Flow& flow, int dir, const net::PacketLayers& p, const std:
   decode(flow, dir, p, frame, now_ns);
 }
 
-void L7Engine::decided(const Flow& flow, AppProto app, std::uint64_t now_ns) {
+void L7Engine::judge_app(Flow& flow, AppProto app, std::uint64_t now_ns) {
+  if (policy_ == nullptr || !policy_->wants_l7(flow)) return;
+  const policy::Condition broken = policy_->policy().check_app(flow.rule, app);
+  if (broken == policy::Condition::kNone) return;
+  policy_->violation(flow, broken, static_cast<L7EventKind>(0), endpoints_from(flow, flow.client_is_lo), now_ns,
+                     [](L7EventRecord& r) { r.clear_payload(); });
+}
+
+void L7Engine::decided(Flow& flow, AppProto app, std::uint64_t now_ns) {
+  judge_app(flow, app, now_ns);
   const AppProto want = expected_[server_port(flow)];
   if (want == AppProto::kUnknown || want == family(app)) return;
   // Reported from the client's side; when the connection's start was not

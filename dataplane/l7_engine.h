@@ -27,6 +27,7 @@
 #include "dataplane/l7_session.h"
 #include "dataplane/session_pool.h"
 #include "dataplane/worker_counters.h"
+#include "dataplane/worker_policy.h"
 #include "decoders/net/packet_layers.h"
 #include "decoders/stream/chunk_pool.h"
 
@@ -46,12 +47,18 @@ class L7Engine {
   void on_tcp_packet(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame,
                      std::uint64_t now_ns) {
     if (!limits_.enabled) return;
+    // The flow whose messages the policy judges, for the sinks (only during this call).
+    flow_ = &flow;
     if (flow.session != kNoSession) {
       decode(flow, dir, p, frame, now_ns);
     } else if (flow.app == AppProto::kUnknown && p.payload_len != 0) {
       probe(flow, dir, p, frame, now_ns);
     }
+    flow_ = nullptr;
   }
+
+  // The worker's allowlist, which L7 conditions are checked against (null: none).
+  void set_policy(WorkerPolicy* policy) { policy_ = policy; }
 
   // The flow that owned `session` of protocol `app` ended: finish what its
   // streams hold, emit what is pending, free the session. Returns the flow's
@@ -81,7 +88,7 @@ class L7Engine {
   void probe(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame, std::uint64_t now_ns);
   void decode(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame, std::uint64_t now_ns);
   // Decided: `flow` carries `app`. Reports a port that expects otherwise.
-  void decided(const Flow& flow, AppProto app, std::uint64_t now_ns);
+  void decided(Flow& flow, AppProto app, std::uint64_t now_ns);
   void start_common(L7SessionBase& s, const Flow& flow, int requests_dir);
 
   void decode_http(Flow& flow, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload);
@@ -101,6 +108,12 @@ class L7Engine {
   template <class Sink>
   void close_streams(L7SessionBase& s, Sink& sink0, Sink& sink1);
 
+  // The policy's L7 checks on the flow being decoded (flow_): a violation
+  // is reported to policy_ with the message.
+  void judge_zookeeper(ZkSession& s, const zookeeper::ZkEvent& request);
+  void judge_mesos(HttpSession& s, const mesos::MesosEvent& request);
+  void judge_app(Flow& flow, AppProto app, std::uint64_t now_ns);
+
   void finish_request(HttpSession& s, bool complete);
   void note_admin_command(HttpSession& s);
   void emit_pending(HttpSession& s);
@@ -113,6 +126,8 @@ class L7Engine {
                   std::uint64_t ts_ns);
 
   L7Limits limits_;
+  WorkerPolicy* policy_ = nullptr;
+  Flow* flow_ = nullptr;
   unsigned worker_;
   L7EventRing& events_;
   WorkerCounters& counters_;

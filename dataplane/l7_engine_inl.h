@@ -1,8 +1,6 @@
 #pragma once
 // L7Engine's member templates shared by its per-protocol files
 // (l7_engine.cc, l7_http.cc, l7_zookeeper.cc, l7_tls.cc). Not for other users.
-#include <rte_pause.h>
-
 #include "dataplane/l7_engine.h"
 
 namespace segward::dataplane {
@@ -18,18 +16,11 @@ void L7Engine::emit(L7EventKind kind, const L7Endpoints& from, std::uint64_t flo
     r.endpoints = from;
     fill(r);
   };
-  if (events_.try_emplace(write)) {
+  if (events_.emplace(lossless_, write)) {
     counters_.l7.events_of(kind).add();
-    return;
-  }
-  if (!lossless_) {
+  } else {
     counters_.l7.events_dropped.add();
-    return;
   }
-  // Replay and shutdown lose nothing: the management thread drains until the
-  // worker has finished, so this wait ends.
-  while (!events_.try_emplace(write)) rte_pause();
-  counters_.l7.events_of(kind).add();
 }
 
 template <class Sink>

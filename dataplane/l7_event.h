@@ -26,7 +26,36 @@ struct L7Endpoints {
   std::uint8_t port_index = 0;  // in_iface
 };
 
-enum class L7EventKind : std::uint32_t { kMesos = 1, kZookeeper, kTls, kAnomaly };
+enum class L7EventKind : std::uint32_t { kMesos = 1, kZookeeper, kTls, kAnomaly, kAlert };
+
+// Client -> server endpoints of `flow`, the client being the lower address
+// of the key when `client_is_lo`.
+inline L7Endpoints endpoints_from(const Flow& flow, bool client_is_lo) {
+  const FlowKey& k = flow.key;
+  L7Endpoints from;
+  from.src_ip = client_is_lo ? k.addr_lo : k.addr_hi;
+  from.dst_ip = client_is_lo ? k.addr_hi : k.addr_lo;
+  from.src_port = client_is_lo ? k.port_lo : k.port_hi;
+  from.dst_port = client_is_lo ? k.port_hi : k.port_lo;
+  from.vlan = k.vlan;
+  from.v6 = k.v6 != 0;
+  from.port_index = flow.port_index;
+  return from;
+}
+
+// A policy decision worth an alert (kind kAlert): a flow that met an alert,
+// drop or reset rule (or default), or a decoded message that broke its
+// rule's L7 conditions; then the union holds that message (`trigger`).
+struct PolicyAlert {
+  std::uint32_t rule_id = 0;      // the rule's id (signature_id)
+  std::uint16_t rule = 0;         // its index in the policy of `generation` (policy::kDefaultRule: the default)
+  std::uint8_t generation = 0;    // which loaded policy (the management thread keeps their rule names)
+  std::uint8_t action = 0;        // policy::Action the rule (or violation) asks for
+  std::uint8_t condition = 0;     // policy::Condition broken; 0: an L3/L4 decision
+  bool blocked = false;           // inline and the flow's packets are dropped from this one on
+  AppProto app = AppProto::kUnknown;  // what the flow carries so far
+  std::uint8_t trigger = 0;       // L7EventKind of the message in the union (kMesos, kZookeeper), 0: none
+};
 
 // A connection to a port configured to carry one protocol (l7.expected)
 // turned out to carry another (or none segward knows).
@@ -41,7 +70,8 @@ struct L7EventRecord {
   std::uint64_t timestamp_ns = 0;
   std::uint64_t flow_id = 0;
   L7Endpoints endpoints;
-  // One of these, by `kind`. The events are trivially copyable values the
+  PolicyAlert alert;  // kind kAlert only
+  // One of these, by `kind` (kAlert: by alert.trigger). The events are trivially copyable values the
   // workers write whole (padding included) into the ring slot.
   union {
     mesos::MesosEvent mesos;

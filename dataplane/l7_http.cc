@@ -228,6 +228,7 @@ void L7Engine::finish_request(HttpSession& s, bool complete) {
     s.pending.status = mesos::DecodeStatus::kBodyTruncated;
   }
   s.request_body.release(body_pool_);
+  judge_mesos(s, s.pending);
   s.pending_valid = true;
   s.pending_index = s.request_index;
   s.pending_ns = s.request_ns != 0 ? s.request_ns : s.now_ns;
@@ -236,6 +237,15 @@ void L7Engine::finish_request(HttpSession& s, bool complete) {
     case mesos::MesosKind::kApi: counters_.l7.mesos_api.add(); break;
     case mesos::MesosKind::kLegacy: counters_.l7.mesos_legacy.add(); break;
   }
+}
+
+void L7Engine::judge_mesos(HttpSession& s, const mesos::MesosEvent& request) {
+  if (flow_ == nullptr || policy_ == nullptr || !policy_->wants_l7(*flow_)) return;
+  const policy::Condition broken = policy_->policy().check_mesos(flow_->rule, request);
+  if (broken == policy::Condition::kNone) return;
+  policy_->violation(*flow_, broken, L7EventKind::kMesos, s.requests_from, s.now_ns, [&](L7EventRecord& r) {
+    std::memcpy(static_cast<void*>(&r.mesos), &request, sizeof request);
+  });
 }
 
 void L7Engine::emit_pending(HttpSession& s) {

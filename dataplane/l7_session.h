@@ -39,6 +39,7 @@ struct L7SessionBase {
 // A ZooKeeper client-port connection (or a four-letter word).
 struct ZkSession : L7SessionBase {
   zookeeper::ZkConnection zk;
+  bool authenticated = false;  // an AuthPacket or SASL request was seen (zookeeper.auth: required)
 };
 
 // A TLS connection, until its clear-text handshake is decoded.

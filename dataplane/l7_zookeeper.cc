@@ -18,6 +18,8 @@ struct L7Engine::ZkSink final : zookeeper::ZkEventSink {
                 s.now_ns, [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.zookeeper), &event, sizeof event); });
   }
 
+  void on_request(const zookeeper::ZkEvent& request) override { engine.judge_zookeeper(s, request); }
+
   // The TwoWaySink's decoder.
   const zookeeper::ZkLimits* limits = nullptr;
   void feed_client(std::span<const std::uint8_t> b) { s.zk.feed_client(b, *limits, *this); }
@@ -26,7 +28,24 @@ struct L7Engine::ZkSink final : zookeeper::ZkEventSink {
   void gap_server(std::uint32_t n) { s.zk.gap_server(n, *this); }
 };
 
-void L7Engine::open_zookeeper(ZkSession& s) { s.zk.reset(); }
+void L7Engine::open_zookeeper(ZkSession& s) {
+  s.zk.reset();
+  s.authenticated = false;
+}
+
+void L7Engine::judge_zookeeper(ZkSession& s, const zookeeper::ZkEvent& request) {
+  const bool authenticated = s.authenticated;
+  if (request.kind == zookeeper::ZkEventKind::kRequest &&
+      (request.opcode == zookeeper::opcode::kAuth || request.opcode == zookeeper::opcode::kSasl)) {
+    s.authenticated = true;
+  }
+  if (flow_ == nullptr || policy_ == nullptr || !policy_->wants_l7(*flow_)) return;
+  const policy::Condition broken = policy_->policy().check_zookeeper(flow_->rule, request, authenticated);
+  if (broken == policy::Condition::kNone) return;
+  policy_->violation(*flow_, broken, L7EventKind::kZookeeper, s.requests_from, s.now_ns, [&](L7EventRecord& r) {
+    std::memcpy(static_cast<void*>(&r.zookeeper), &request, sizeof request);
+  });
+}
 
 void L7Engine::decode_zookeeper(Flow& flow, int dir, const net::PacketLayers& p,
                                 std::span<const std::uint8_t> payload) {

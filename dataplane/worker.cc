@@ -9,8 +9,18 @@
 namespace segward::dataplane {
 
 Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
-               const platform::MbufClock& clock, L7Engine* l7)
-    : setup_(std::move(setup)), flows_(flows), events_(events), counters_(counters), clock_(clock), l7_(l7) {}
+               const platform::MbufClock& clock, L7Engine* l7, WorkerPolicy* policy,
+               policy::PolicyHandle* policy_handle)
+    : setup_(std::move(setup)),
+      flows_(flows),
+      events_(events),
+      counters_(counters),
+      clock_(clock),
+      l7_(l7),
+      policy_(policy),
+      policy_handle_(policy_handle) {
+  if (l7_ != nullptr) l7_->set_policy(policy_);
+}
 
 void Worker::emit(const FlowRecord& record) {
   DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
@@ -97,6 +107,7 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   counters_.rx_packets.add(n);
   counters_.rx_bytes.add(bytes);
 
+  const bool judged = policy_ != nullptr && policy_->active();
   if (tracked != 0) {
     const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
     bool created = false;  // in this burst: a miss may have become a hit
@@ -115,9 +126,16 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
       }
       const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, frame_bytes[t], link.rx_index, times_[t],
                                      emit_record);
-      if (is_tcp && l7_ != nullptr) l7_->on_tcp_packet(flows_.at(pos), dir, p, frames[t], times_[t]);
+      Flow& flow = flows_.at(pos);
+      if (judged) policy_->judge_flow(flow, p, dir == kToServer, times_[t]);
+      // Inline, a blocked flow's bytes never reach its server: nothing to decode.
+      const bool blocked = judged && setup_.mode == Mode::kInline &&
+                           flow.enforcement >= static_cast<std::uint8_t>(policy::Action::kDrop);
+      if (is_tcp && l7_ != nullptr && !blocked) l7_->on_tcp_packet(flow, dir, p, frames[t], times_[t]);
+      if (judged) verdicts[tracked_[t]] = policy_->verdict(flow, p, frames[t], link);
     }
   }
+  if (judged) policy_->unclassified(n - tracked);
   std::array<std::uint32_t, kVerdictCount> tally{};
   for (std::uint16_t i = 0; i < n; ++i) ++tally[static_cast<int>(verdicts[i])];
   for (std::size_t v = 0; v < kVerdictCount; ++v) {
@@ -159,6 +177,7 @@ void Worker::publish_flow_stats() {
   for (std::size_t r = 0; r < kFlowEndReasonCount; ++r) counters_.flows_ended[r].set(s.ended[r]);
   counters_.flows_active.set(s.active);
   counters_.flow_insert_failed.set(s.insert_failed);
+  if (policy_handle_ != nullptr) counters_.policy.generation.set(policy_handle_->generation());
 }
 
 template <Mode kMode>
@@ -170,7 +189,9 @@ void Worker::loop(const std::atomic<bool>& stop) {
   std::uint64_t idle_since_tsc = 0;
   const std::uint64_t replay_idle_limit = rte_get_tsc_hz() * 2;
 
+  if (policy_handle_ != nullptr) policy_handle_->worker_online(setup_.index);
   while (!stop.load(std::memory_order_relaxed)) {
+    if (policy_handle_ != nullptr) policy_->begin_pass(policy_handle_->current());
     std::uint16_t polled = 0;
     const std::uint64_t now = setup_.replay ? 0 : clock_.now_ns();
     for (const PortLink& link : setup_.links) {
@@ -187,6 +208,8 @@ void Worker::loop(const std::atomic<bool>& stop) {
     if (!setup_.replay) engine_now_ns_ = now;
     flows_.expire(engine_now_ns_, kExpireBudget, emit_record);
     publish_flow_stats();
+    // This pass holds no pointer into the policy any more.
+    if (policy_handle_ != nullptr) policy_handle_->quiescent(setup_.index);
     received += polled;
     if (setup_.replay) {
       if (received >= setup_.replay_packets) break;
@@ -202,9 +225,11 @@ void Worker::loop(const std::atomic<bool>& stop) {
     }
   }
   stopping_ = true;
+  if (policy_ != nullptr) policy_->set_stopping();
   if (l7_ != nullptr) l7_->set_stopping();
   if (setup_.flush_on_exit) flows_.flush(emit_record);
   publish_flow_stats();
+  if (policy_handle_ != nullptr) policy_handle_->worker_offline(setup_.index);
 }
 
 void Worker::run(const std::atomic<bool>& stop) {

@@ -12,6 +12,8 @@
 #include "dataplane/event_ring.h"
 #include "dataplane/flow_table.h"
 #include "dataplane/l7_engine.h"
+#include "dataplane/policy/policy_handle.h"
+#include "dataplane/worker_policy.h"
 #include "dataplane/worker_counters.h"
 #include "decoders/net/packet_layers.h"
 #include "platform/mbuf_clock.h"
@@ -45,9 +47,12 @@ class Worker {
   static constexpr std::uint16_t kBurst = 64;  // rte_hash_lookup_bulk takes at most 64
   static constexpr unsigned kExpireBudget = 128;  // flows ended per loop pass, at most
 
-  // `l7` may be null: flows only, no application-layer decoding.
+  // `l7` may be null: flows only, no application-layer decoding. `policy`
+  // may be null: no allowlist; otherwise `policy_handle` says which policy
+  // runs (read once per loop pass).
   Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
-         const platform::MbufClock& clock, L7Engine* l7 = nullptr);
+         const platform::MbufClock& clock, L7Engine* l7 = nullptr, WorkerPolicy* policy = nullptr,
+         policy::PolicyHandle* policy_handle = nullptr);
 
   // Polls until `stop` is set or, on replay, every packet was received; then
   // ends every flow (reason shutdown) and returns.
@@ -71,6 +76,8 @@ class Worker {
   WorkerCounters& counters_;
   const platform::MbufClock& clock_;
   L7Engine* l7_;
+  WorkerPolicy* policy_;
+  policy::PolicyHandle* policy_handle_;
   std::uint64_t engine_now_ns_ = 0;
   bool stopping_ = false;  // the loop has ended: flush without dropping events
 

@@ -3,6 +3,7 @@
 // to plain loads and stores on x86), read and summed by the management thread.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "dataplane/flow.h"
 #include "decoders/http/http_message.h"
@@ -86,7 +87,8 @@ struct alignas(64) WorkerCounters {
         case L7EventKind::kZookeeper: return zookeeper_events;
         case L7EventKind::kTls: return tls_events;
         case L7EventKind::kAnomaly: return protocol_mismatches;
-        case L7EventKind::kMesos: break;
+        case L7EventKind::kMesos:
+        case L7EventKind::kAlert: break;  // alerts are counted in policy.alerts
       }
       return mesos_events;
     }
@@ -94,6 +96,24 @@ struct alignas(64) WorkerCounters {
     Counter body_pool_bytes;
     Counter stream[stream::kDirectionCounterFields.size()];  // summed over directions, by field
   } l7;
+
+  // The allowlist (dataplane/worker_policy.h). Per rule: by index into the
+  // policy now loaded, plus one for the default (index kRuleSlots - 1).
+  struct Policy {
+    static constexpr std::size_t kRuleSlots = 8192 + 1;  // policy::kMaxRules + the default
+    Counter flows_classified;      // flows given a rule (new, or again after a reload)
+    Counter packets_unclassified;  // no flow to judge (ARP, non-IP, later fragments, decode errors): passed
+    Counter packets_forwarded;     // judged and let through (inline) / observed (tap)
+    Counter packets_dropped;       // judged and dropped (inline)
+    Counter resets_sent;           // TCP RST frames sent (two per reset flow)
+    Counter resets_failed;         // no mbuf or TX queue full: RST not sent
+    Counter alerts;                // alert events handed to the management thread
+    Counter alerts_dropped;        // alert ring full (live mode only)
+    Counter violations[16];        // by policy::Condition (index 0 unused)
+    Counter generation;            // gauge: the policy generation this worker runs
+    std::unique_ptr<Counter[]> rule_packets = std::make_unique<Counter[]>(kRuleSlots);
+    std::unique_ptr<Counter[]> rule_flows = std::make_unique<Counter[]>(kRuleSlots);
+  } policy;
 };
 
 }  // namespace segward::dataplane

@@ -2,104 +2,19 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <charconv>
-#include <fstream>
-#include <limits>
+#include <filesystem>
 #include <set>
-#include <sstream>
 
+#include "mgmt/policy_file.h"
 #include "platform/eal_session.h"
 
 namespace segward::mgmt {
 namespace {
 
-// Walks the YAML tree with the key path in hand, so every error can say
-// where it is and what was expected there.
-class ConfigReader {
- public:
-  explicit ConfigReader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, const std::string& message) const {
-    std::ostringstream out;
-    out << source_;
-    if (!mark.is_null()) out << ':' << mark.line + 1 << ':' << mark.column + 1;
-    out << ": ";
-    if (!path.empty()) out << path << ": ";
-    out << message;
-    throw ConfigError(out.str());
-  }
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const {
-    fail(node.Mark(), path, message);
-  }
-
-  std::string location(const YAML::Node& node) const {
-    return source_ + ':' + std::to_string(node.Mark().line + 1) + ':' + std::to_string(node.Mark().column + 1);
-  }
-
-  void expect_map(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> keys) const {
-    if (!node.IsMap()) fail(node, path, "expected a mapping of keys");
-    for (const auto& entry : node) {
-      const std::string key = entry.first.as<std::string>();
-      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; })) {
-        std::string expected;
-        for (const char* k : keys) expected += std::string(expected.empty() ? "" : ", ") + k;
-        fail(entry.first, join(path, key), "unknown key (expected one of: " + expected + ")");
-      }
-    }
-  }
-
-  std::uint64_t uint_value(const YAML::Node& node, const std::string& path, std::uint64_t min,
-                           std::uint64_t max) const {
-    if (!node.IsScalar()) fail(node, path, "expected an integer");
-    const std::string& text = node.Scalar();
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-      fail(node, path, "expected an integer, got '" + text + "'");
-    }
-    if (value < min || value > max) {
-      fail(node, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
-    }
-    return value;
-  }
-
-  std::string string_value(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) fail(node, path, "expected a string");
-    if (node.Scalar().empty()) fail(node, path, "must not be empty");
-    return node.Scalar();
-  }
-
-  bool bool_value(const YAML::Node& node, const std::string& path) const {
-    bool value = false;
-    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-      fail(node, path, "expected true or false");
-    }
-    return value;
-  }
-
-  std::string choice(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> options) const {
-    const std::string value = string_value(node, path);
-    if (std::none_of(options.begin(), options.end(), [&](const char* o) { return value == o; })) {
-      std::string expected;
-      for (const char* o : options) expected += std::string(expected.empty() ? "" : " or ") + o;
-      fail(node, path, "expected " + expected + ", got '" + value + "'");
-    }
-    return value;
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
- private:
-  std::string source_;
-};
-
 constexpr std::uint64_t kSecondNs = 1'000'000'000ULL;
 constexpr std::uint64_t kMaxTimeoutS = 7 * 24 * 3600;
 
-void read_eal(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_eal(const YamlReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "eal", {"args"});
   if (const YAML::Node args = node["args"]) {
     if (!args.IsSequence()) r.fail(args, "eal.args", "expected a list of EAL arguments");
@@ -110,7 +25,7 @@ void read_eal(const ConfigReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
-void read_ports(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_ports(const YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsSequence()) r.fail(node, "dataplane.ports", "expected a list of ports");
   c.ports_location = r.location(node);
   std::set<std::string> names;
@@ -134,7 +49,7 @@ void read_ports(const ConfigReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
-void read_dataplane(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_dataplane(const YamlReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "dataplane", {"mode", "workers", "mbufs", "mbuf_cache", "malformed", "ports", "event_ring"});
   if (node["mode"]) {
     c.mode = r.choice(node["mode"], "dataplane.mode", {"inline", "tap"}) == "inline" ? dataplane::Mode::kInline
@@ -154,7 +69,7 @@ void read_dataplane(const ConfigReader& r, const YAML::Node& node, Config& c) {
   if (node["ports"]) read_ports(r, node["ports"], c);
 }
 
-void read_flow(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_flow(const YamlReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "flow", {"capacity", "timeouts"});
   if (node["capacity"]) {
     c.flow_capacity = static_cast<std::uint32_t>(r.uint_value(node["capacity"], "flow.capacity", 1024, 1u << 26));
@@ -172,7 +87,7 @@ void read_flow(const ConfigReader& r, const YAML::Node& node, Config& c) {
 constexpr std::uint64_t kMiB = 1ULL << 20;
 constexpr std::uint64_t kKiB = 1ULL << 10;
 
-void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_l7(const YamlReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "l7", {"enabled", "sessions", "reassembly", "bodies", "http", "probe_packets", "event_ring",
                             "zookeeper", "tls", "expected"});
   dataplane::L7Limits& l = c.l7;
@@ -255,7 +170,7 @@ void read_l7(const ConfigReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
-void read_outputs(const ConfigReader& r, const YAML::Node& node, Config& c) {
+void read_outputs(const YamlReader& r, const YAML::Node& node, Config& c) {
   r.expect_map(node, "outputs", {"eve"});
   if (const YAML::Node eve = node["eve"]) {
     r.expect_map(eve, "outputs.eve", {"path", "stats_interval"});
@@ -264,6 +179,20 @@ void read_outputs(const ConfigReader& r, const YAML::Node& node, Config& c) {
       c.eve.stats_interval_s = static_cast<std::uint32_t>(r.uint_value(eve["stats_interval"], "outputs.eve.stats_interval", 0, 86400));
     }
   }
+}
+
+// Read last, so a config with two mistakes reports its own first.
+void read_policy(const YamlReader& r, const YAML::Node& node, Config& c) {
+  std::filesystem::path path(r.string_value(node, "policy"));
+  if (path.is_relative()) path = std::filesystem::path(r.source()).parent_path() / path;
+  c.policy_path = path.lexically_normal().string();
+  std::string text;
+  try {
+    text = read_text_file(c.policy_path, "policy file");
+  } catch (const ConfigError&) {
+    r.fail(node, "policy", "cannot open policy file '" + c.policy_path + "'");
+  }
+  c.policy = std::make_shared<const policy::Policy>(parse_policy(text, c.policy_path));
 }
 
 }  // namespace
@@ -275,31 +204,23 @@ Config default_config() {
 }
 
 Config parse_config(const std::string& text, const std::string& source) {
-  ConfigReader r(source);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    r.fail(e.mark, "", "YAML syntax error: " + e.msg);
-  }
+  const YamlReader r(source);
+  const YAML::Node root = r.load(text);
   Config c = default_config();
   c.source = source;
   if (root.IsNull()) return c;  // an empty file means all defaults
-  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs"});
+  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs", "policy"});
   if (root["eal"]) read_eal(r, root["eal"], c);
   if (root["dataplane"]) read_dataplane(r, root["dataplane"], c);
   if (root["flow"]) read_flow(r, root["flow"], c);
   if (root["l7"]) read_l7(r, root["l7"], c);
   if (root["outputs"]) read_outputs(r, root["outputs"], c);
+  if (root["policy"]) read_policy(r, root["policy"], c);
   return c;
 }
 
 Config load_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open configuration file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path);
+  return parse_config(read_text_file(path, "configuration file"), path);
 }
 
 void validate_for_run(const Config& c) {

@@ -2,22 +2,21 @@
 // segward's configuration file: one YAML document, validated as a whole with
 // errors located to file:line:column and the key path, e.g.
 //   segward.yaml:12:7: dataplane.ports[1].rx_descriptors: expected an integer, got 'lots'
+// The segmentation policy is a file of its own (mgmt/policy_file.h), named by
+// the top-level key `policy: PATH` and read and validated with the config.
 #include <cstdint>
-#include <stdexcept>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dataplane/flow_table.h"
 #include "dataplane/l7_limits.h"
+#include "dataplane/policy/policy.h"
 #include "dataplane/worker.h"
+#include "mgmt/yaml_reader.h"  // ConfigError
 #include "platform/ports.h"
 
 namespace segward::mgmt {
-
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct EveOutputConfig {
   std::string path = "eve.json";  // "-" writes to standard output
@@ -39,6 +38,11 @@ struct Config {
   dataplane::L7Limits l7;
   std::uint32_t l7_event_ring = 4096;
   EveOutputConfig eve;
+  // `policy: PATH`, relative paths resolved against the config file's
+  // directory; empty and null when the key is absent (no policy: nothing is
+  // enforced).
+  std::string policy_path;
+  std::shared_ptr<const policy::Policy> policy;
   // Where `dataplane.ports` was written (for "missing port" messages).
   std::string ports_location;
 };
@@ -46,7 +50,9 @@ struct Config {
 // The built-in defaults: a replay-ready tap sensor with no ports.
 Config default_config();
 
-// Parses and validates YAML text; `source` names it in messages. Throws ConfigError.
+// Parses and validates YAML text; `source` names it in messages and is the
+// path a relative `policy` is resolved against. Reads and validates the
+// policy file too (its errors located in it). Throws ConfigError.
 Config parse_config(const std::string& text, const std::string& source);
 Config load_config_file(const std::string& path);
 

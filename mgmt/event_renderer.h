@@ -8,6 +8,7 @@
 
 #include "dataplane/flow.h"
 #include "dataplane/l7_event.h"
+#include "dataplane/policy/compiled_policy.h"
 #include "mgmt/proto/events.pb.h"
 #include "mgmt/stats_snapshot.h"
 
@@ -32,6 +33,11 @@ void render_tls_event(const dataplane::L7EventRecord& record, const std::vector<
 // One EVE `anomaly` event: a port that carried another protocol than l7.expected says.
 void render_anomaly_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
                           events::Event& out);
+
+// An `alert`: `policy` is the policy of the alert's generation (null when
+// no longer known: the rule is then named by its id only).
+void render_alert_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                        const policy::CompiledPolicy* policy, events::Event& out);
 
 void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
 

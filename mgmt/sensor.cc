@@ -18,6 +18,7 @@
 #include "mgmt/capture_file.h"
 #include "mgmt/event_renderer.h"
 #include "mgmt/eve_writer.h"
+#include "mgmt/policy_runtime.h"
 #include "platform/eal_session.h"
 #include "platform/log.h"
 #include "platform/mbuf_clock.h"
@@ -41,6 +42,7 @@ struct WorkerSlot {
   std::unique_ptr<dataplane::EventRing> events;
   std::unique_ptr<dataplane::L7EventRing> l7_events;
   std::unique_ptr<dataplane::L7Engine> l7;
+  std::unique_ptr<dataplane::WorkerPolicy> policy;
   dataplane::WorkerCounters counters;
   std::vector<std::unique_ptr<dataplane::Worker>> stages;
   std::atomic<bool> stop{false};
@@ -66,8 +68,13 @@ std::vector<std::string> eal_args_for(const Config& config, const std::vector<pl
 
 class EventDrain {
  public:
-  EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report)
-      : eve_(eve), port_names_(std::move(port_names)), report_(report) {}
+  EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report,
+             std::function<void(const events::Event&)> observer, const PolicyRuntime* policy)
+      : eve_(eve),
+        port_names_(std::move(port_names)),
+        report_(report),
+        observer_(std::move(observer)),
+        policy_(policy) {}
 
   // Moves pending events of a worker's rings to the outputs, at most
   // `limit` of each, so a worker that produces faster than we write cannot
@@ -101,7 +108,7 @@ class EventDrain {
   void handle(const dataplane::DataplaneEvent& e) {
     if (e.kind != dataplane::EventKind::kFlowEnd) return;
     render_flow_event(e.flow, port_names_, event_);
-    eve_.write(event_);
+    write();
     ++report_.flow_events;
     const std::uint16_t server_port = e.flow.client_is_lo ? e.flow.key.port_hi : e.flow.key.port_lo;
     auto& tally = report_.by_service[{event_.proto(), server_port}];
@@ -136,21 +143,35 @@ class EventDrain {
         name = (t.has_version() ? t.version() : std::string("no ServerHello")) + (t.has_sni() ? " " + t.sni() : "");
         break;
       }
+      case dataplane::L7EventKind::kAlert: {
+        render_alert_event(e, port_names_, policy_ != nullptr ? policy_->by_generation(e.alert.generation) : nullptr,
+                           event_);
+        const events::Alert& a = event_.alert();
+        name = a.signature() + " (" + a.action() + (a.has_condition() ? ", " + a.condition() : std::string()) + ")";
+        break;
+      }
       case dataplane::L7EventKind::kAnomaly:
         render_anomaly_event(e, port_names_, event_);
         name = event_.anomaly().detected() + " on a port expecting " + event_.anomaly().expected();
         break;
       default: return;
     }
-    eve_.write(event_);
+    write();
     auto& tally = report_.l7[event_.event_type()];
     ++tally.events;
     ++tally.by_name[name];
   }
 
+  void write() {
+    eve_.write(event_);
+    if (observer_) observer_(event_);
+  }
+
   EveWriter& eve_;
   std::vector<std::string> port_names_;
   SensorReport& report_;
+  std::function<void(const events::Event&)> observer_;
+  const PolicyRuntime* policy_;
   events::Event event_;
   std::array<dataplane::DataplaneEvent, 256> batch_{};
   static constexpr unsigned kL7Batch = 32;
@@ -213,6 +234,12 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   platform::MbufClock clock;
   clock.init();
 
+  std::unique_ptr<PolicyRuntime> policy;
+  if (config.policy != nullptr) {
+    policy = std::make_unique<PolicyRuntime>(*config.policy, config.policy_path, workers,
+                                             static_cast<int>(rte_lcore_to_socket_id(lcores[0])));
+  }
+
   std::vector<std::unique_ptr<WorkerSlot>> slots;
   for (std::uint32_t w = 0; w < workers; ++w) {
     auto slot = std::make_unique<WorkerSlot>();
@@ -220,10 +247,18 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
     slot->flows = std::make_unique<dataplane::FlowTable>("segward_flows_" + std::to_string(w), config.flow_capacity,
                                                          config.flow_timeouts, w, socket);
     slot->events = std::make_unique<dataplane::EventRing>("segward_events_" + std::to_string(w), config.event_ring, socket);
-    if (config.l7.enabled) {
+    // Application events and alerts share one ring.
+    if (config.l7.enabled || policy != nullptr) {
       slot->l7_events = std::make_unique<dataplane::L7EventRing>("segward_l7_" + std::to_string(w),
                                                                  config.l7_event_ring, socket);
+    }
+    if (config.l7.enabled) {
       slot->l7 = std::make_unique<dataplane::L7Engine>(config.l7, w, *slot->l7_events, slot->counters, replay);
+    }
+    if (policy != nullptr) {
+      slot->policy = std::make_unique<dataplane::WorkerPolicy>(w, mode == dataplane::Mode::kInline,
+                                                               static_cast<std::uint16_t>(w), slot->l7_events.get(),
+                                                               slot->counters, pool, replay);
     }
     auto make_stage = [&](std::vector<dataplane::PortLink> links, std::uint64_t packets, bool flush) {
       dataplane::WorkerSetup setup;
@@ -235,8 +270,9 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       setup.replay = replay;
       setup.replay_packets = packets;
       setup.flush_on_exit = flush;
-      slot->stages.push_back(std::make_unique<dataplane::Worker>(std::move(setup), *slot->flows, *slot->events,
-                                                                 slot->counters, clock, slot->l7.get()));
+      slot->stages.push_back(std::make_unique<dataplane::Worker>(
+          std::move(setup), *slot->flows, *slot->events, slot->counters, clock, slot->l7.get(), slot->policy.get(),
+          policy != nullptr ? &policy->handle() : nullptr));
     };
     if (replay) {
       for (std::size_t i = 0; i < opened.size(); ++i) {
@@ -257,7 +293,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
 
   std::vector<std::string> port_names;
   for (const auto& p : ports) port_names.push_back(p.name);
-  EventDrain drain(eve, port_names, report);
+  EventDrain drain(eve, port_names, report, options.observer, policy.get());
 
   platform::install_signal_handlers();
   const std::uint64_t start_tsc = rte_rdtsc();
@@ -270,7 +306,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
 
   auto snapshot = [&]() {
     StatsSnapshot s;
-    for (const auto& slot : slots) add_worker_counters(slot->counters, s);
+    for (const auto& slot : slots) add_worker_counters(slot->counters, s, policy != nullptr);
     for (const auto& p : opened) {
       rte_eth_stats st{};
       if (rte_eth_stats_get(p.port_id, &st) == 0) {
@@ -284,7 +320,9 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   };
   events::Event stats_event;
   auto write_stats = [&]() {
-    render_stats_event(snapshot(), wall_now_ns(), stats_event);
+    const StatsSnapshot counts = snapshot();
+    render_stats_event(counts, wall_now_ns(), stats_event);
+    if (policy != nullptr) policy->render_stats(counts, *stats_event.mutable_stats()->mutable_policy());
     eve.write(stats_event);
     eve.flush();
   };
@@ -299,9 +337,19 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
     const bool all_finished = std::all_of(slots.begin(), slots.end(),
                                           [](const auto& s) { return s->finished.load(std::memory_order_acquire); });
     if (all_finished) break;
-    if (platform::stop_requested()) {
+    const bool timed_out = options.stop_after_s != 0 && !replay &&
+                           wall_now_ns() - start_wall >= std::uint64_t{options.stop_after_s} * 1'000'000'000ULL;
+    if (platform::stop_requested() || timed_out) {
       for (auto& slot : slots) slot->stop.store(true, std::memory_order_relaxed);
     }
+    if (platform::take_reload_request()) {
+      if (policy != nullptr) {
+        policy->reload(snapshot());
+      } else {
+        platform::log_warning("SIGHUP: no policy is configured (policy: in the config file); nothing to reload");
+      }
+    }
+    if (policy != nullptr) policy->reclaim();
     const std::uint64_t now = wall_now_ns();
     if (now >= next_stats) {
       write_stats();
@@ -319,6 +367,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   write_stats();
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
   report.events_written = eve.written();
+  if (policy != nullptr) report.policy_source = policy->current().source();
   return report;
 }
 

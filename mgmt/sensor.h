@@ -2,11 +2,13 @@
 // Runs the sensor: EAL, ports, one worker per lcore, and on the main thread
 // the management loop that drains worker events into outputs until a stop.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "mgmt/config.h"
+#include "mgmt/proto/events.pb.h"
 #include "mgmt/stats_snapshot.h"
 
 namespace segward::mgmt {
@@ -15,6 +17,11 @@ struct SensorOptions {
   // Replay these captures through net_pcap in tap mode with capture
   // timestamps as engine time, instead of the configured ports.
   std::vector<std::string> replay_captures;
+  // Live run: stop by itself after this many seconds (0: only on a signal).
+  std::uint32_t stop_after_s = 0;
+  // Sees every event after it was written to the outputs (management
+  // thread; e.g. the learn mode).
+  std::function<void(const events::Event&)> observer;
 };
 
 // What a run saw, for the human summary printed at the end.
@@ -37,6 +44,7 @@ struct SensorReport {
     std::map<std::string, std::uint64_t> by_name;  // a short description of the event -> events
   };
   std::map<std::string, L7Tally> l7;
+  std::string policy_source;  // the policy file applied ("" none)
 };
 
 // Throws StartupError, ConfigError or CaptureError before any packet flows.

@@ -8,7 +8,7 @@ std::uint64_t StatsSnapshot::decode_error_total() const {
   return std::accumulate(decode_errors.begin() + 1, decode_errors.end(), std::uint64_t{0});
 }
 
-void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out) {
+void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules) {
   out.rx_packets += c.rx_packets.get();
   out.rx_bytes += c.rx_bytes.get();
   for (std::size_t i = 0; i < net::kDecodeErrorCount; ++i) out.decode_errors[i] += c.decode_errors[i].get();
@@ -63,6 +63,25 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out)
   for (std::size_t i = 0; i < l7.tls.size(); ++i) l7.tls[i] += in.tls[i].get();
   l7.tls_midstream += in.tls_midstream.get();
   l7.protocol_mismatches += in.protocol_mismatches.get();
+
+  const auto& pin = c.policy;
+  auto& pol = out.policy;
+  pol.flows_classified += pin.flows_classified.get();
+  pol.packets_unclassified += pin.packets_unclassified.get();
+  pol.packets_dropped += pin.packets_dropped.get();
+  pol.resets_sent += pin.resets_sent.get();
+  pol.resets_failed += pin.resets_failed.get();
+  pol.alerts += pin.alerts.get();
+  pol.alerts_dropped += pin.alerts_dropped.get();
+  for (std::size_t i = 0; i < pol.violations.size(); ++i) pol.violations[i] += pin.violations[i].get();
+  if (!with_rules) return;
+  constexpr std::size_t kSlots = dataplane::WorkerCounters::Policy::kRuleSlots;
+  pol.rule_flows.resize(kSlots);
+  pol.rule_packets.resize(kSlots);
+  for (std::size_t i = 0; i < kSlots; ++i) {
+    pol.rule_flows[i] += pin.rule_flows[i].get();
+    pol.rule_packets[i] += pin.rule_packets[i].get();
+  }
 }
 
 }  // namespace segward::mgmt

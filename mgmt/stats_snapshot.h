@@ -40,11 +40,18 @@ struct StatsSnapshot {
     std::uint64_t tls_midstream = 0, protocol_mismatches = 0;
   } l7;
 
+  struct Policy {
+    std::uint64_t flows_classified = 0, packets_unclassified = 0, packets_dropped = 0;
+    std::uint64_t resets_sent = 0, resets_failed = 0, alerts = 0, alerts_dropped = 0;
+    std::array<std::uint64_t, 16> violations{};
+    std::vector<std::uint64_t> rule_flows, rule_packets;  // by rule slot (WorkerCounters::Policy); empty without a policy
+  } policy;
+
   [[nodiscard]] std::uint64_t decode_error_total() const;
 };
 
 // Sums per-worker counters (each written by one worker, read here racily but
-// atomically per counter).
-void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out);
+// atomically per counter). `with_rules`: also the per-rule policy counters.
+void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules = false);
 
 }  // namespace segward::mgmt

@@ -574,6 +574,7 @@ struct ZkConnection::Reader {
     s.have = 0;
     s.acc = 0;
     s.phase = std::string_view(word.data(), 4) == "stmk" ? Phase::kTraceMask : Phase::kIgnore;
+    sink.on_request(e);
   }
 
   void frame_too_large(std::int32_t len) {
@@ -883,6 +884,7 @@ struct ZkConnection::Reader {
       case kRecRequest:
         if (s.target < kMaxPending) {
           c.building_slots_ &= static_cast<std::uint16_t>(~(1u << s.target));
+          sink.on_request(c.events_[s.target]);
           // No reply can be decoded any more: out at once, not at the end.
           if (c.server_.phase == Phase::kStopped) c.release_pending(sink);
         }

@@ -56,6 +56,11 @@ class ZkEventSink {
  public:
   /// The event is valid during the call only (copy it).
   virtual void on_event(const ZkEvent& event) = 0;
+  /// A request frame (or a four-letter word) has just been read whole,
+  /// before its reply: what an inline policy judges while the packet that
+  /// ended it can still be held back. The event is emitted again, with its
+  /// reply, through on_event.
+  virtual void on_request(const ZkEvent& /*request*/) {}
 
  protected:
   ~ZkEventSink() = default;

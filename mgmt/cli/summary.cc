@@ -106,7 +106,10 @@ void print_replay_summary(std::FILE* out, const std::vector<std::string>& captur
       std::fprintf(out, "            %6llu  %s\n", static_cast<unsigned long long>(n), name.c_str());
     }
   }
-  std::fprintf(out, "  alerts    0 (detectors and the allowlist arrive with later releases)\n");
+  if (r.l7.count("alert") == 0) {
+    std::fprintf(out, "  alerts    0%s\n", r.policy_source.empty() ? " (no policy loaded)" : "");
+  }
+  if (!r.policy_source.empty()) std::fprintf(out, "  policy    %s\n", r.policy_source.c_str());
   std::fprintf(out, "  events    %llu written to %s\n", static_cast<unsigned long long>(r.events_written),
                eve_path == "-" ? "standard output" : eve_path.c_str());
 }

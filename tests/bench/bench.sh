@@ -22,7 +22,10 @@
 # decoders, (d) tests/data/zk-getdata-flood.pcap, a kazoo client's 10,000
 # pipelined getData calls and the server's replies on one session
 # (tests/data/make-zk-flood-capture.sh): one small request per segment,
-# replies several to a segment, the ZooKeeper decoder's per-request cost.
+# replies several to a segment, the ZooKeeper decoder's per-request cost;
+# (e) source (a) through a 1,000-rule allowlist (make-policy.py) whose last
+# rule allows it: classification per flow (rte_acl), the cached verdict
+# per packet. --only picks rows (e.g. --only a,e).
 # Each row also gives Gbit/s of frame bytes (captured length).
 #
 # Packets/s, one principle for both programs: packets the program received
@@ -44,18 +47,21 @@
 # coreutils; python: /usr/bin/python3 (standard library only).
 set -euo pipefail
 
-usage() { echo "usage: $0 SEGWARD_BIN [--duration SECONDS] [--skip-callgrind] [--hugepages]" >&2; exit 2; }
+usage() { echo "usage: $0 SEGWARD_BIN [--duration SECONDS] [--skip-callgrind] [--hugepages] [--only a,b,c,d,e]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
+if [[ $1 == -h || $1 == --help ]]; then sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0; fi
 BIN=$(realpath "$1"); shift
 [[ -x $BIN ]] || { echo "$0: $BIN is not executable" >&2; exit 2; }
 DURATION=10
 CALLGRIND=1
+ONLY=a,b,c,d,e
 HUGE=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --hugepages) HUGE=1; shift ;;
         --duration) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; DURATION=$2; shift 2 ;;
         --skip-callgrind) CALLGRIND=0; shift ;;
+        --only) [[ $# -ge 2 && $2 =~ ^[a-e](,[a-e])*$ ]] || usage; ONLY=$2; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -155,6 +161,10 @@ NULLDEV="net_null0,no-rx=1"
 SYN=$TMP/synthetic-10k.pcap
 SYN_FIXED=$TMP/synthetic-200k.pcap
 "$PY" "$HERE/make-synthetic-pcap.py" "$SYN" --flows 10000 >/dev/null
+POLICY=$TMP/policy-1000.yaml
+"$PY" "$HERE/make-policy.py" "$POLICY" --rules 1000
+REPLAY_POLICY_CFG=$TMP/replay-policy.yaml
+echo "policy: $POLICY" >"$REPLAY_POLICY_CFG"
 [[ $CALLGRIND -eq 0 ]] || "$PY" "$HERE/make-synthetic-pcap.py" "$SYN_FIXED" --flows 10000 --packets 200000 >/dev/null
 
 # ---------------------------------------------------------------- testpmd
@@ -191,8 +201,8 @@ testpmd_run() {  # pcap mbufs log
 
 # ---------------------------------------------------------------- segward
 # Sets RESULT to "PPS PACKETS SECONDS" (empty on failure).
-segward_run() {  # pcap mbufs config log
-    local pcap=$1 mbufs=$2 cfg=$3 log=$4
+segward_run() {  # pcap mbufs config log [policy]
+    local pcap=$1 mbufs=$2 cfg=$3 log=$4 policy=${5:-}
     {
         printf 'eal: {args: ['
         local first=1 a
@@ -211,6 +221,7 @@ dataplane:
     - {name: b, device: "$NULLDEV"}
 outputs: {eve: {path: /dev/null, stats_interval: 0}}
 YAML
+        [[ -z $policy ]] || echo "policy: $policy"
     } >"$cfg"
     SEGWARD_CMD=("$BIN" run --config "$cfg")
     run_job timeout -s INT -k 10 "$DURATION" "${SEGWARD_CMD[@]}" </dev/null >"$log" 2>&1 || true
@@ -222,10 +233,12 @@ YAML
 
 # ---------------------------------------------------------------- callgrind
 # Sets RESULT to Ir per packet (empty on failure).
-ir_per_packet() {  # pcap toggle-pattern packets out log
-    local pcap=$1 pattern=$2 packets=$3 out=$4 log=$5
+ir_per_packet() {  # pcap toggle-pattern packets out log [config]
+    local pcap=$1 pattern=$2 packets=$3 out=$4 log=$5 config=${6:-}
+    local with_config=()
+    [[ -z $config ]] || with_config=(--config "$config")
     CALLGRIND_CMD=(valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no
-                   "--toggle-collect=$pattern" "$BIN" replay -q --eve /dev/null "$pcap")
+                   "--toggle-collect=$pattern" "$BIN" replay -q "${with_config[@]}" --eve /dev/null "$pcap")
     run_job timeout -k 10 900 "${CALLGRIND_CMD[@]}" </dev/null >"$log" 2>&1 || true
     local ir
     RESULT=""
@@ -251,8 +264,14 @@ LOOP_PAT='segward::dataplane::Worker::run*'
 BURST_PAT='*Worker::process_burst*'
 rows=()
 status=0
-for src in synthetic zk mesos zkflood; do
-    if [[ $src == synthetic ]]; then
+for src in synthetic zk mesos zkflood policy; do
+    row=$(case $src in synthetic) echo a;; zk) echo b;; mesos) echo c;; zkflood) echo d;; policy) echo e;; esac)
+    [[ ,$ONLY, == *,$row,* ]] || continue
+    policy=""; replay_cfg=""
+    if [[ $src == policy ]]; then
+        f=$SYN; fixed=$SYN_FIXED; policy=$POLICY; replay_cfg=$REPLAY_POLICY_CFG
+        label="(e) synthetic through a 1,000-rule allowlist (the last rule allows it)"
+    elif [[ $src == synthetic ]]; then
         f=$SYN; fixed=$SYN_FIXED
         label="(a) synthetic: 64-byte TCP ACKs, 10,000 flows"
     elif [[ $src == zk ]]; then
@@ -278,7 +297,7 @@ for src in synthetic zk mesos zkflood; do
     echo "testpmd: ${t_pps:-n/a} packets/s (${t_pkts:-?} packets in ${t_secs:-?} s; cross-check: median of its ${t_samples:-?} periodic Rx-pps samples ${t_med:-?})"
     [[ $src == synthetic ]] && TESTPMD_SHOWN=("${TESTPMD_CMD[@]}")
 
-    segward_run "$f" "$mbufs" "$TMP/segward-$src.yaml" "$TMP/segward-$src.log"
+    segward_run "$f" "$mbufs" "$TMP/segward-$src.yaml" "$TMP/segward-$src.log" "$policy"
     read -r s_pps s_pkts s_secs <<<"$RESULT" || true
     if [[ -z ${s_pps:-} ]]; then fail "segward run on $src" "$TMP/segward-$src.log"; s_pps=""; status=1; fi
     echo "segward: ${s_pps:-n/a} packets/s (${s_pkts:-?} packets in ${s_secs:-?} s)"
@@ -295,10 +314,10 @@ for src in synthetic zk mesos zkflood; do
     loop="-"; burst="-"
     if [[ $CALLGRIND -eq 1 ]]; then
         n_fixed=$(count_records "$fixed")
-        ir_per_packet "$fixed" "$LOOP_PAT" "$n_fixed" "$TMP/cg-loop-$src.out" "$TMP/cg-loop-$src.log"; loop=$RESULT
+        ir_per_packet "$fixed" "$LOOP_PAT" "$n_fixed" "$TMP/cg-loop-$src.out" "$TMP/cg-loop-$src.log" "$replay_cfg"; loop=$RESULT
         if [[ -z $loop ]]; then fail "callgrind ($LOOP_PAT) on $src" "$TMP/cg-loop-$src.log"; loop="n/a"; status=1; fi
         [[ $src == synthetic ]] && CALLGRIND_SHOWN=("${CALLGRIND_CMD[@]}")
-        ir_per_packet "$fixed" "$BURST_PAT" "$n_fixed" "$TMP/cg-burst-$src.out" "$TMP/cg-burst-$src.log"; burst=$RESULT
+        ir_per_packet "$fixed" "$BURST_PAT" "$n_fixed" "$TMP/cg-burst-$src.out" "$TMP/cg-burst-$src.log" "$replay_cfg"; burst=$RESULT
         if [[ -z $burst ]]; then fail "callgrind ($BURST_PAT) on $src" "$TMP/cg-burst-$src.log"; burst="n/a"; status=1; fi
         echo "Ir/packet over $n_fixed replayed packets: worker loop $loop, process_burst $burst"
     fi
@@ -341,6 +360,7 @@ echo
 echo '```sh'
 echo "$(show "$HERE/make-synthetic-pcap.py" synthetic-10k.pcap --flows 10000)"
 [[ $CALLGRIND -eq 0 ]] || echo "$(show "$HERE/make-synthetic-pcap.py" synthetic-200k.pcap --flows 10000 --packets 200000)"
+echo "$(show "$HERE/make-policy.py" policy-1000.yaml --rules 1000)   # row (e): segward's config gets 'policy: policy-1000.yaml'"
 [[ -z ${TESTPMD_SHOWN+x} ]] || echo "timeout -s INT $DURATION $(show "${TESTPMD_SHOWN[@]}") </dev/null"
 [[ -z ${SEGWARD_SHOWN+x} ]] || echo "timeout -s INT $DURATION $(show "${SEGWARD_SHOWN[@]}")"
 if [[ -n ${CALLGRIND_SHOWN+x} ]]; then

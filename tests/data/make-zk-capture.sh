@@ -73,42 +73,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/netns_pair.sh"
 netns_pair "$NS_S" "$IF_S" "$SRV_IP" "$NS_C" "$IF_C" "$CLI_IP"
 
 # --- ZooKeeper server (standalone), private data dir, 4lw all allowed -----
-mkdir -p "$TMP/data" "$TMP/conf"
-cat >"$TMP/conf/zoo.cfg" <<EOF
-tickTime=2000
-initLimit=10
-syncLimit=5
-dataDir=$TMP/data
-clientPort=$PORT
-clientPortAddress=$SRV_IP
-maxClientCnxns=60
-4lw.commands.whitelist=*
-admin.enableServer=false
-standaloneEnabled=true
-jute.maxbuffer=4194304
-EOF
-CP="$TMP/conf:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar"
-ip netns exec "$NS_S" java -Xmx256m -Dzookeeper.jmx.log4j.disable=true \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$CP" org.apache.zookeeper.server.quorum.QuorumPeerMain "$TMP/conf/zoo.cfg" \
-    >"$TMP/zk.log" 2>&1 &
-ZK_PID=$!
-
-ready=0
-for _ in $(seq 1 120); do
-    if ! kill -0 "$ZK_PID" 2>/dev/null; then
-        echo "ZooKeeper server exited:" >&2; cat "$TMP/zk.log" >&2; exit 1
-    fi
-    # ruok answers imok before the server takes sessions; srvr names the
-    # version only once it serves (a connect before that is dropped).
-    if [[ $(in_c timeout 2 nc -w 1 "$SRV_IP" "$PORT" <<<"srvr" 2>/dev/null) == "Zookeeper version"* ]]; then
-        ready=1; break
-    fi
-    sleep 0.5
-done
-if [[ $ready -ne 1 ]]; then
-    echo "ZooKeeper server not ready after 60 s:" >&2; cat "$TMP/zk.log" >&2; exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/zk_server.sh"
+zk_server_start "$NS_S" "$TMP" "$SRV_IP" "$PORT" jute.maxbuffer=4194304
+zk_server_wait "$SRV_IP" "$PORT" ip netns exec "$NS_C" || exit 1
 echo "ZooKeeper server up at $SRV_IP:$PORT (pid $ZK_PID)"
 
 # --- capture everything below, bounded to 60 s ----------------------------

@@ -19,7 +19,11 @@
 #include "dataplane/flow_table.h"
 #include "dataplane/l7_engine.h"
 #include "dataplane/worker.h"
+#include "dataplane/policy/compiled_policy.h"
+#include "dataplane/policy/policy_handle.h"
+#include "dataplane/worker_policy.h"
 #include "mgmt/capture_file.h"
+#include "mgmt/policy_file.h"
 #include "platform/mbuf_clock.h"
 #include "platform/ports.h"
 #include "tests/support/alloc_counter.h"
@@ -41,8 +45,10 @@ int run_counted(void* arg) {
   return 0;
 }
 
-// Returns the events the L7 engine produced (Mesos, ZooKeeper, TLS, anomalies).
-std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity) {
+// Returns the events the L7 engine produced (Mesos, ZooKeeper, TLS,
+// anomalies, and alerts when `policy_file` names a policy to judge by).
+std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity,
+                               const std::string& policy_file = "") {
   const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
   EXPECT_GT(scan.packets, 0u);
   EXPECT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
@@ -69,7 +75,14 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   setup.links = {{port.port_id, dataplane::kNoTxPort, 0}};
   setup.replay = true;
   setup.replay_packets = scan.packets;
-  dataplane::Worker worker(setup, flows, events, counters, clock, &l7);
+  std::unique_ptr<policy::PolicyHandle> handle;
+  std::unique_ptr<dataplane::WorkerPolicy> judge;
+  if (!policy_file.empty()) {
+    handle = std::make_unique<policy::PolicyHandle>(1);
+    handle->publish(policy::CompiledPolicy::compile(mgmt::load_policy_file(policy_file), 0));
+    judge = std::make_unique<dataplane::WorkerPolicy>(0, false, 0, &l7_events, counters, pool, true);
+  }
+  dataplane::Worker worker(setup, flows, events, counters, clock, &l7, judge.get(), handle.get());
 
   std::atomic<bool> stop{false};
   WorkerRun run{&worker, &stop};
@@ -103,14 +116,26 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   EXPECT_LE(packets_in_flows, scan.packets);
   while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
   const auto& l7c = counters.l7;
-  EXPECT_EQ(l7c.mesos_events.get() + l7c.zookeeper_events.get() + l7c.tls_events.get() + l7c.protocol_mismatches.get(),
+  EXPECT_EQ(l7c.mesos_events.get() + l7c.zookeeper_events.get() + l7c.tls_events.get() + l7c.protocol_mismatches.get() +
+                counters.policy.alerts.get(),
             mesos_events);
+  if (!policy_file.empty()) {
+    EXPECT_GT(counters.policy.alerts.get(), 0u);
+  }
   return mesos_events;
 }
 
 TEST(ReplayNoAlloc, BundledCaptureOfRealTraffic) {
   // Real ZooKeeper traffic: every connection through the ZooKeeper decoder.
   EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc0", 65536), 50u);
+}
+
+TEST(ReplayNoAlloc, PolicyJudgingAndAlertsAllocateNothing) {
+  // The built-in baseline policy on real ZooKeeper traffic: every flow
+  // classified (rte_acl), every request checked, alerts raised.
+  EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc5", 65536,
+                             SEGWARD_SOURCE_DIR "/mgmt/policies/default.yaml"),
+            50u);
 }
 
 TEST(ReplayNoAlloc, TlsDecodingAllocatesNothing) {

@@ -69,7 +69,7 @@ TEST(Config, UnknownKeyIsLocatedAndListsTheValidOnes) {
   EXPECT_EQ("segward.yaml:3:3: dataplane.wokers: unknown key (expected one of: mode, workers, mbufs, mbuf_cache, "
             "malformed, ports, event_ring)",
             error_of("dataplane:\n  mode: tap\n  wokers: 2\n"));
-  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs)",
+  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs, policy)",
             error_of("outputz: {}\n"));
 }
 
@@ -179,6 +179,116 @@ l7:
   EXPECT_EQ(std::make_pair(std::uint16_t{2182}, dataplane::AppProto::kZookeeper), c.l7.expected[1]);
   EXPECT_EQ(std::make_pair(std::uint16_t{9443}, dataplane::AppProto::kTls), c.l7.expected[2]);
   EXPECT_TRUE(parse_config("l7: {expected: {}}\n", "segward.yaml").l7.expected.empty());
+}
+
+}  // namespace
+}  // namespace segward::mgmt
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace segward::mgmt {
+namespace {
+
+// A fresh folder for a config file and the policy it names.
+class ConfigPolicy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("segward-config-policy-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "policies");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string error_loading(const std::string& path) {
+    try {
+      validate_for_run(load_config_file(path));  // what `segward check-config` does
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::filesystem::path dir_;
+};
+
+constexpr const char* kPolicy =
+    "segments:\n"
+    "  masters: {cidrs: [192.0.2.10/32]}\n"
+    "services:\n"
+    "  mesos-master: {ports: [5050], app: mesos}\n"
+    "rules:\n"
+    "  - {name: agents-to-masters, from: any, to: masters, service: mesos-master, action: allow}\n"
+    "default: drop\n";
+constexpr const char* kPorts = "dataplane:\n  ports: [{name: tap, device: net_null0}]\n";
+
+TEST_F(ConfigPolicy, NoPolicyKeyMeansNoPolicy) {
+  const Config c = parse_config("", "segward.yaml");
+  EXPECT_EQ(nullptr, c.policy);
+  EXPECT_TRUE(c.policy_path.empty());
+}
+
+TEST_F(ConfigPolicy, ARelativePathIsResolvedAgainstTheConfigFilesFolder) {
+  write("policies/cluster.yaml", kPolicy);
+  const std::string config = write("segward.yaml", std::string(kPorts) + "policy: policies/cluster.yaml\n");
+  const Config c = load_config_file(config);
+  EXPECT_EQ((dir_ / "policies/cluster.yaml").string(), c.policy_path);
+  ASSERT_NE(nullptr, c.policy);
+  EXPECT_EQ(c.policy_path, c.policy->source);
+  ASSERT_EQ(1u, c.policy->rules.size());
+  EXPECT_EQ("agents-to-masters", c.policy->rules[0].name);
+  EXPECT_EQ(policy::Action::kDrop, c.policy->default_action);
+  EXPECT_EQ("", error_loading(config));
+}
+
+TEST_F(ConfigPolicy, AnAbsolutePathIsTakenAsIs) {
+  const std::string policy_path = write("policies/cluster.yaml", kPolicy);
+  const Config c = parse_config("policy: " + policy_path + "\n", "/elsewhere/segward.yaml");
+  EXPECT_EQ(policy_path, c.policy_path);
+  ASSERT_NE(nullptr, c.policy);
+  EXPECT_EQ(1u, c.policy->segments.size());
+}
+
+TEST_F(ConfigPolicy, ErrorsInThePolicyAreLocatedInThePolicyFile) {
+  write("policies/cluster.yaml",
+        "segments:\n  masters: {cidrs: [192.0.2.10/24]}\n");
+  const std::string config = write("segward.yaml", std::string(kPorts) + "policy: policies/cluster.yaml\n");
+  EXPECT_EQ((dir_ / "policies/cluster.yaml").string() +
+                ":2:21: segments.masters.cidrs[0]: '192.0.2.10/24' has host bits set (did you mean 192.0.2.0/24?)",
+            error_loading(config));
+}
+
+TEST_F(ConfigPolicy, AMissingPolicyFileIsLocatedAtTheKey) {
+  const std::string config = write("segward.yaml", std::string(kPorts) + "policy: nowhere.yaml\n");
+  EXPECT_EQ(config + ":3:9: policy: cannot open policy file '" + (dir_ / "nowhere.yaml").string() + "'",
+            error_loading(config));
+  EXPECT_EQ("segward.yaml:1:9: policy: must not be empty", [] {
+    try {
+      parse_config("policy: ''\n", "segward.yaml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  }());
+}
+
+TEST_F(ConfigPolicy, AKeyGivenTwiceIsRefused) {
+  // yaml-cpp keeps both and reading takes the first: say so instead.
+  EXPECT_EQ("segward.yaml:3:3: dataplane.mode: duplicate key", error_of("dataplane:\n  mode: tap\n  mode: inline\n"));
+}
+
+TEST_F(ConfigPolicy, TheConfigsOwnErrorsComeFirst) {
+  write("policies/cluster.yaml", "rules: nope\n");
+  const std::string config = write("segward.yaml", "policy: policies/cluster.yaml\ndataplane: {workers: 0}\n");
+  EXPECT_EQ(config + ":2:22: dataplane.workers: must be between 1 and 64, got 0", error_loading(config));
 }
 
 }  // namespace

@@ -1,0 +1,135 @@
+#pragma once
+// The allowlist on one worker: gives each flow its rule once (on its first
+// packet, and again after a reload), turns the rule's action into each
+// packet's verdict, raises alerts, and sends TCP resets. The L7 engine
+// reports the messages that break a rule's L7 conditions here (violation).
+//
+// Per packet of a classified flow this costs a generation compare, a switch
+// on the flow's action and one counter; classification (rte_acl) runs once
+// per flow. Tap mode never drops or resets: every decision is an alert with
+// action "allowed".
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include <cstdint>
+
+#include "dataplane/event_ring.h"
+#include "dataplane/flow.h"
+#include "dataplane/policy/compiled_policy.h"
+#include "dataplane/policy/policy_handle.h"
+#include "dataplane/worker_counters.h"
+#include "decoders/net/packet_layers.h"
+
+namespace segward::dataplane {
+
+struct PortLink;
+
+class WorkerPolicy {
+ public:
+  // `alerts` may be null only when no policy is ever published. `pool`
+  // gives the mbufs of TCP resets (inline).
+  WorkerPolicy(unsigned worker, bool inline_mode, std::uint16_t queue, L7EventRing* alerts, WorkerCounters& counters,
+               rte_mempool* pool, bool lossless);
+
+  // Once per loop pass, with what the policy handle holds now.
+  void begin_pass(const policy::PolicySnapshot* snapshot) {
+    snapshot_ = snapshot;
+    policy_ = snapshot != nullptr ? snapshot->policy : nullptr;
+  }
+  [[nodiscard]] bool active() const { return policy_ != nullptr; }
+  [[nodiscard]] const policy::CompiledPolicy& policy() const { return *policy_; }
+  void set_stopping() { lossless_ = true; }
+
+  // Before the flow's L7 decoding: a flow without a rule under the running
+  // policy gets one (and its alert, if the rule's action is not allow).
+  // `frame`/`p`: the packet being processed; `from_client`: it travels from
+  // the flow's client to its server.
+  void judge_flow(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns) {
+    if ((flow.policy_flags & kPolicyClassified) != 0 && flow.policy_generation == snapshot_->generation) return;
+    classify(flow, p, from_client, now_ns);
+  }
+
+  // The flow's rule has L7 conditions the L7 engine must check.
+  [[nodiscard]] bool wants_l7(const Flow& flow) const {
+    return policy_ != nullptr && (flow.policy_flags & kPolicyViolated) == 0 &&
+           (flow.policy_flags & kPolicyClassified) != 0 && policy_->rule(flow.rule).has_l7;
+  }
+
+  // A decoded message of `flow` broke `condition` of its rule: the flow
+  // turns to the rule's violation action from this packet on, and an alert
+  // carrying the message (written by `fill(L7EventRecord&)` into the union,
+  // `trigger` saying which member) is raised.
+  template <class Fill>
+  void violation(Flow& flow, policy::Condition condition, L7EventKind trigger, const L7Endpoints& from,
+                 std::uint64_t now_ns, Fill&& fill);
+
+  // After L7 decoding: what happens to the packet. Sends the resets of a
+  // reset flow (inline, TCP, once).
+  Verdict verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
+
+  // A packet that belongs to no flow (ARP, non-IP, later fragments).
+  void unclassified(unsigned packets) {
+    if (policy_ != nullptr && packets != 0) counters_.policy.packets_unclassified.add(packets);
+  }
+
+ private:
+  void classify(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns);
+  template <class Fill>
+  void raise(const Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
+             policy::Condition condition, L7EventKind trigger, Fill&& fill);
+  void send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
+  bool send_reset(const net::PacketLayers& p, const std::uint8_t* frame, bool toward_sender, std::uint16_t port);
+  [[nodiscard]] static std::size_t rule_slot(std::uint16_t rule) {
+    return rule == policy::kDefaultRule ? WorkerCounters::Policy::kRuleSlots - 1 : rule;
+  }
+
+  unsigned worker_;
+  bool inline_;
+  std::uint16_t queue_;
+  L7EventRing* alerts_;
+  WorkerCounters& counters_;
+  rte_mempool* pool_;
+  bool lossless_;
+  const policy::PolicySnapshot* snapshot_ = nullptr;
+  const policy::CompiledPolicy* policy_ = nullptr;
+};
+
+template <class Fill>
+void WorkerPolicy::raise(const Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
+                         policy::Condition condition, L7EventKind trigger, Fill&& fill) {
+  if (alerts_ == nullptr) return;
+  const bool blocked = inline_ && (action == policy::Action::kDrop || action == policy::Action::kReset);
+  const bool written = alerts_->emplace(lossless_, [&](L7EventRecord& r) {
+    r.kind = L7EventKind::kAlert;
+    r.worker = worker_;
+    r.timestamp_ns = now_ns;
+    r.flow_id = flow.flow_id;
+    r.endpoints = from;
+    r.alert = PolicyAlert{policy_->rule(flow.rule).id,
+                          flow.rule,
+                          snapshot_->generation,
+                          static_cast<std::uint8_t>(action),
+                          static_cast<std::uint8_t>(condition),
+                          blocked,
+                          flow.app,
+                          static_cast<std::uint8_t>(trigger)};
+    fill(r);
+  });
+  (written ? counters_.policy.alerts : counters_.policy.alerts_dropped).add();
+}
+
+template <class Fill>
+void WorkerPolicy::violation(Flow& flow, policy::Condition condition, L7EventKind trigger, const L7Endpoints& from,
+                             std::uint64_t now_ns, Fill&& fill) {
+  const policy::Action action = policy_->rule(flow.rule).violation;
+  counters_.policy.violations[static_cast<std::size_t>(condition)].add();
+  if (action != policy::Action::kAlert) {
+    flow.policy_flags |= kPolicyViolated;
+    // Sticky: once a message was held back, letting the flow go on would let
+    // its retransmission through.
+    if (static_cast<policy::Action>(flow.enforcement) < action) flow.enforcement = static_cast<std::uint8_t>(action);
+  }
+  raise(flow, from, now_ns, action, condition, trigger, fill);
+}
+
+}  // namespace segward::dataplane

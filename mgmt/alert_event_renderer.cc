@@ -1,0 +1,49 @@
+// EVE `alert` events: a policy decision. Field names follow Suricata's
+// alert object; an alert raised by an L7 message carries that message's
+// own object (`mesos`, `zookeeper`) beside it, as Suricata puts app-layer
+// metadata next to its alerts.
+#include "dataplane/flow.h"
+#include "dataplane/policy/compiled_policy.h"
+#include "mgmt/event_renderer.h"
+#include "mgmt/l7_event_common.h"
+
+namespace segward::mgmt {
+
+void render_alert_event(const dataplane::L7EventRecord& r, const std::vector<std::string>& port_names,
+                        const policy::CompiledPolicy* policy, events::Event& out) {
+  const dataplane::PolicyAlert& a = r.alert;
+  switch (static_cast<dataplane::L7EventKind>(a.trigger)) {
+    case dataplane::L7EventKind::kMesos: render_mesos_event(r, port_names, out); break;
+    case dataplane::L7EventKind::kZookeeper: render_zookeeper_event(r, port_names, out); break;
+    default: {
+      const std::string_view app = dataplane::app_proto_name(a.app);
+      render_l7_envelope(r, port_names, "alert", nullptr, out);
+      if (!app.empty()) out.set_app_proto(std::string(app));
+      break;
+    }
+  }
+  out.set_event_type("alert");
+  events::Alert& alert = *out.mutable_alert();
+  alert.set_action(a.blocked ? "blocked" : "allowed");
+  alert.set_gid(1);
+  alert.set_signature_id(a.rule_id);
+  alert.set_rev(a.generation);
+  const auto action = static_cast<policy::Action>(a.action);
+  alert.set_policy_action(std::string(policy::action_name(action)));
+  const auto condition = static_cast<policy::Condition>(a.condition);
+  if (condition != policy::Condition::kNone) alert.set_condition(std::string(policy::condition_name(condition)));
+  if (policy == nullptr) {
+    // A policy several reloads old: only its numbers are known.
+    alert.set_signature("rule " + std::to_string(a.rule_id));
+    return;
+  }
+  const policy::CompiledRule& rule = policy->rule(a.rule);
+  alert.set_signature(rule.name);
+  alert.set_category(rule.category);
+  alert.set_severity(rule.severity);
+  std::string where = policy->source();
+  if (rule.at.line != 0) where += ":" + std::to_string(rule.at.line);
+  alert.set_rule(where);
+}
+
+}  // namespace segward::mgmt
