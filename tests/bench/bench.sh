@@ -235,7 +235,9 @@ YAML
 # Sets RESULT to Ir per packet (empty on failure).
 ir_per_packet() {  # pcap toggle-pattern packets out log [config]
     local pcap=$1 pattern=$2 packets=$3 out=$4 log=$5 config=${6:-}
-    local with_config=()
+    # Without a config, replay would judge by the built-in baseline policy:
+    # rows (a)-(d) measure the dataplane without any policy.
+    local with_config=(--no-policy)
     [[ -z $config ]] || with_config=(--config "$config")
     CALLGRIND_CMD=(valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no
                    "--toggle-collect=$pattern" "$BIN" replay -q "${with_config[@]}" --eve /dev/null "$pcap")
