@@ -218,6 +218,8 @@ int main(int argc, char** argv) {
   learn->add_option("-o,--output", proposal_path, "Write the proposed policy here (default: standard output)");
   learn->add_option("-e,--eve", eve_path, "EVE JSON output file, '-' for standard output (default: the config's)");
   learn->add_option("captures", captures, "pcap or pcapng files to learn from (none: a live run on the config's ports)");
+  std::vector<std::string> learn_pcaps;
+  learn->add_option("-p,--pcap", learn_pcaps, "A capture to learn from (repeatable; the same as listing it)");
 
   auto* policy_cmd = app.add_subcommand("policy", "Policy files: validate one, or compare two");
   policy_cmd->require_subcommand(1);
@@ -259,7 +261,10 @@ int main(int argc, char** argv) {
       return changes.empty() ? kExitOk : kExitDifferent;
     }
     auto config = load_or_default(config_path);
-    if (*learn) return run_learn(config, captures, duration_s, proposal_path, eve_path);
+    if (*learn) {
+      captures.insert(captures.end(), learn_pcaps.begin(), learn_pcaps.end());
+      return run_learn(config, captures, duration_s, proposal_path, eve_path);
+    }
     if (*run) {
       const auto report = segward::mgmt::run_sensor(config, {});
       // One machine-readable line for operators and the benchmark script.
