@@ -66,8 +66,11 @@ std::string count(std::uint64_t n, const char* one, const char* many) {
 }
 
 void write(std::ostringstream& out, const policy::Policy& p, const Proposal* proposal) {
-  const auto evidence = [&](const std::map<std::string, Evidence>& m, const std::string& name) -> const Evidence* {
+  // By member pointer: without a proposal there is no map to name.
+  const auto evidence = [&](std::map<std::string, Evidence> Proposal::*member,
+                            const std::string& name) -> const Evidence* {
     if (proposal == nullptr) return nullptr;
+    const auto& m = proposal->*member;
     const auto it = m.find(name);
     return it == m.end() ? nullptr : &it->second;
   };
@@ -75,7 +78,7 @@ void write(std::ostringstream& out, const policy::Policy& p, const Proposal* pro
   out << "segments:\n";
   if (p.segments.empty()) out << "  {}\n";
   for (const auto& s : p.segments) {
-    if (const Evidence* e = evidence(proposal->segments, s.name)) {
+    if (const Evidence* e = evidence(&Proposal::segments, s.name)) {
       for (std::size_t i = 0; i < e->notes.size(); ++i) comment(out, "  ", (i == 0 ? "" : "  ") + e->notes[i]);
     }
     std::vector<std::string> cidrs, vlans, macs;
@@ -96,7 +99,7 @@ void write(std::ostringstream& out, const policy::Policy& p, const Proposal* pro
   out << "services:\n";
   if (p.services.empty()) out << "  {}\n";
   for (const auto& s : p.services) {
-    if (const Evidence* e = evidence(proposal->services, s.name)) {
+    if (const Evidence* e = evidence(&Proposal::services, s.name)) {
       for (const auto& n : e->notes) comment(out, "  ", n);
     }
     out << "  " << yaml_scalar(s.name) << ": { proto: " << proto_text(s.ip_proto);
@@ -121,7 +124,7 @@ void write(std::ostringstream& out, const policy::Policy& p, const Proposal* pro
   out << "rules:\n";
   if (p.rules.empty()) out << "  []\n";
   for (const auto& r : p.rules) {
-    if (const Evidence* e = evidence(proposal->rules, r.name)) {
+    if (const Evidence* e = evidence(&Proposal::rules, r.name)) {
       std::string line = count(e->flows, "flow", "flows") + ", " + count(e->requests, "request", "requests");
       if (const std::string seen = seen_text(*e); !seen.empty()) line += "; " + seen;
       comment(out, "  ", line);
