@@ -102,7 +102,7 @@ struct alignas(64) WorkerCounters {
   struct Policy {
     static constexpr std::size_t kRuleSlots = 8192 + 1;  // policy::kMaxRules + the default
     Counter flows_classified;      // flows given a rule (new, or again after a reload)
-    Counter packets_unclassified;  // no flow to judge (ARP, non-IP, later fragments, decode errors): passed
+    Counter packets_unclassified;  // no flow to judge (ARP, non-IP, later fragments, decode errors): passed (malformed: per dataplane.malformed)
     Counter packets_forwarded;     // judged and let through (inline) / observed (tap)
     Counter packets_dropped;       // judged and dropped (inline)
     Counter resets_sent;           // TCP RST frames sent (two per reset flow)
