@@ -14,6 +14,10 @@ constexpr unsigned kKeptGenerations = 8;  // how many older policies' rule names
 PolicyRuntime::PolicyRuntime(const policy::Policy& policy, std::string path, unsigned workers, int socket_id)
     : path_(std::move(path)), socket_id_(socket_id), handle_(workers) {
   publish(policy::CompiledPolicy::compile(policy, socket_id_), nullptr);
+  const policy::CompiledPolicy& p = current();
+  platform::log_notice("policy " + p.source() + ": " + std::to_string(p.rule_count()) + " rules, " +
+                       std::to_string(p.classifier_entries()) + " classifier entries, default " +
+                       std::string(policy::action_name(p.rule(policy::kDefaultRule).action)));
 }
 
 std::uint8_t PolicyRuntime::publish(std::shared_ptr<const policy::CompiledPolicy> compiled,
@@ -43,8 +47,8 @@ bool PolicyRuntime::reload(const StatsSnapshot& counts) {
     const std::size_t rules = compiled->rule_count();
     const std::uint8_t generation = publish(std::move(compiled), &counts);
     ++reloads_;
-    platform::log_warning("policy reloaded from " + path_ + ": " + std::to_string(rules) + " rules, generation " +
-                          std::to_string(generation));
+    platform::log_notice("policy reloaded from " + path_ + ": " + std::to_string(rules) + " rules, generation " +
+                         std::to_string(generation));
     return true;
   } catch (const std::exception& e) {
     ++reload_failures_;

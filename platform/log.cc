@@ -11,5 +11,6 @@ void print(const char* level, std::string_view message) {
 
 void log_error(std::string_view message) { print("error", message); }
 void log_warning(std::string_view message) { print("warning", message); }
+void log_notice(std::string_view message) { print("notice", message); }
 
 }  // namespace segward::platform

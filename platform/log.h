@@ -7,5 +7,6 @@ namespace segward::platform {
 
 void log_error(std::string_view message);
 void log_warning(std::string_view message);
+void log_notice(std::string_view message);  // what an operator wants in the log: a policy loaded, reloaded
 
 }  // namespace segward::platform

@@ -243,7 +243,15 @@ int main(int argc, char** argv) {
     if (*check) {
       const auto config = segward::mgmt::load_config_file(config_path);
       segward::mgmt::validate_for_run(config);
-      std::printf("%s: ok\n", config_path.c_str());
+      if (config.policy != nullptr) {
+        // Parsed and validated; compiling it (rte_acl) needs the EAL and happens at `run`.
+        const auto& p = *config.policy;
+        std::printf("%s: ok (policy %s: %s, %s, %s, default %s)\n", config_path.c_str(), config.policy_path.c_str(),
+                    counted(p.segments.size(), "segment").c_str(), counted(p.services.size(), "service").c_str(),
+                    counted(p.rules.size(), "rule").c_str(), std::string(segward::policy::action_name(p.default_action)).c_str());
+      } else {
+        std::printf("%s: ok (no policy)\n", config_path.c_str());
+      }
       return kExitOk;
     }
     if (*policy_check) {
