@@ -1,13 +1,17 @@
 #pragma once
-// The 64-byte block buffering and final padding that MD5, SHA-1 and SHA-256
-// share (Merkle-Damgard: a 0x80 byte, zeros, the message length in bits in
-// the last 8 bytes of the last block). Each hash supplies only its
-// compression function and the byte order of that length.
+// What MD5, SHA-1 and SHA-256 share: 64-byte block buffering, the final
+// padding (Merkle-Damgard: a 0x80 byte, zeros, the message length in bits in
+// the last 8 bytes of the last block) and the incremental interface
+// (BlockHash). Each hash supplies only its initial state, its compression
+// function and its byte order.
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
 
 namespace segward::tls {
 
@@ -63,6 +67,53 @@ class BlockBuffer {
   std::array<std::uint8_t, kBlockBytes> pending_{};
   std::uint64_t total_bytes_ = 0;
   std::uint32_t pending_bytes_ = 0;
+};
+
+// An incremental hash over BlockBuffer, no heap. `Rounds` supplies
+//   static constexpr std::array<std::uint32_t, N> kInitial;  // the state after reset
+//   static constexpr bool kBigEndian;  // the length and the digest words: big-endian (SHA) or little (MD5)
+//   static void compress(std::array<std::uint32_t, N>& state, const std::uint8_t* block) noexcept;
+// The digest is the final state, word by word.
+template <class Rounds>
+class BlockHash {
+ public:
+  using State = std::remove_const_t<decltype(Rounds::kInitial)>;
+  static constexpr std::size_t kDigestBytes = 4 * std::tuple_size_v<State>;
+  using Digest = std::array<std::uint8_t, kDigestBytes>;
+
+  BlockHash() noexcept { reset(); }
+  void reset() noexcept {
+    state_ = Rounds::kInitial;
+    buffer_.reset();
+  }
+  void update(std::span<const std::uint8_t> bytes) noexcept {
+    buffer_.update(bytes, [this](const std::uint8_t* p) { Rounds::compress(state_, p); });
+  }
+  void update(std::string_view text) noexcept {
+    update(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  }
+  /// The digest of everything updated since reset(); the object is reset after.
+  [[nodiscard]] Digest finish() noexcept {
+    buffer_.finish(Rounds::kBigEndian, [this](const std::uint8_t* p) { Rounds::compress(state_, p); });
+    Digest out;
+    for (std::size_t i = 0; i < state_.size(); ++i) {
+      for (std::size_t j = 0; j < 4; ++j) {
+        const std::size_t shift = Rounds::kBigEndian ? 24 - 8 * j : 8 * j;
+        out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> shift);
+      }
+    }
+    reset();
+    return out;
+  }
+  [[nodiscard]] static Digest of(std::span<const std::uint8_t> bytes) noexcept {
+    BlockHash h;
+    h.update(bytes);
+    return h.finish();
+  }
+
+ private:
+  State state_;
+  BlockBuffer buffer_;
 };
 
 }  // namespace segward::tls

@@ -27,15 +27,10 @@ std::uint32_t load_le32(const std::uint8_t* p) noexcept {
 
 }  // namespace
 
-void Md5::reset() noexcept {
-  state_ = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-  buffer_.reset();
-}
-
-void Md5::block(const std::uint8_t* p) noexcept {
+void Md5Rounds::compress(std::array<std::uint32_t, 4>& state, const std::uint8_t* p) noexcept {
   std::array<std::uint32_t, 16> m;
   for (int i = 0; i < 16; ++i) m[i] = load_le32(p + 4 * i);
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   for (int i = 0; i < 64; ++i) {
     std::uint32_t f;
     int g;
@@ -59,24 +54,10 @@ void Md5::block(const std::uint8_t* p) noexcept {
     b = b + std::rotl(a + f + kSine[i] + m[g], kShift[round * 4 + i % 4]);
     a = t;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-}
-
-void Md5::update(std::span<const std::uint8_t> bytes) noexcept {
-  buffer_.update(bytes, [this](const std::uint8_t* p) { block(p); });
-}
-
-Md5::Digest Md5::finish() noexcept {
-  buffer_.finish(false, [this](const std::uint8_t* p) { block(p); });
-  Digest out;
-  for (int i = 0; i < 4; ++i) {
-    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (8 * j));
-  }
-  reset();
-  return out;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
 }
 
 }  // namespace segward::tls

@@ -7,16 +7,11 @@
 
 namespace segward::tls {
 
-void Sha1::reset() noexcept {
-  state_ = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
-  buffer_.reset();
-}
-
-void Sha1::block(const std::uint8_t* p) noexcept {
+void Sha1Rounds::compress(std::array<std::uint32_t, 5>& state, const std::uint8_t* p) noexcept {
   std::array<std::uint32_t, 80> w;
   for (int i = 0; i < 16; ++i) w[i] = decoders::load_be32(p + 4 * i);
   for (int i = 16; i < 80; ++i) w[i] = std::rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
   for (int i = 0; i < 80; ++i) {
     std::uint32_t f, k;
     if (i < 20) {
@@ -39,25 +34,11 @@ void Sha1::block(const std::uint8_t* p) noexcept {
     b = a;
     a = t;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-}
-
-void Sha1::update(std::span<const std::uint8_t> bytes) noexcept {
-  buffer_.update(bytes, [this](const std::uint8_t* p) { block(p); });
-}
-
-Sha1::Digest Sha1::finish() noexcept {
-  buffer_.finish(true, [this](const std::uint8_t* p) { block(p); });
-  Digest out;
-  for (int i = 0; i < 5; ++i) {
-    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
-  }
-  reset();
-  return out;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
 }
 
 }  // namespace segward::tls

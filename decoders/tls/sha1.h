@@ -2,40 +2,18 @@
 // SHA-1 (FIPS 180-4), incremental, no heap: Suricata's certificate
 // fingerprint (tls.fingerprint) only. SHA-1 is broken for security.
 #include <array>
-#include <cstddef>
 #include <cstdint>
-#include <span>
-#include <string_view>
 
 #include "decoders/tls/block_buffer.h"
 
 namespace segward::tls {
 
-class Sha1 {
- public:
-  static constexpr std::size_t kDigestBytes = 20;
-  using Digest = std::array<std::uint8_t, kDigestBytes>;
-
-  Sha1() noexcept { reset(); }
-  void reset() noexcept;
-  void update(std::span<const std::uint8_t> bytes) noexcept;
-  void update(std::string_view text) noexcept {
-    update(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-  }
-  /// The digest of everything updated since reset(); the object is reset after.
-  [[nodiscard]] Digest finish() noexcept;
-
-  [[nodiscard]] static Digest of(std::span<const std::uint8_t> bytes) noexcept {
-    Sha1 h;
-    h.update(bytes);
-    return h.finish();
-  }
-
- private:
-  void block(const std::uint8_t* p) noexcept;
-
-  std::array<std::uint32_t, 5> state_;
-  BlockBuffer buffer_;
+struct Sha1Rounds {
+  static constexpr std::array<std::uint32_t, 5> kInitial = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+  static constexpr bool kBigEndian = true;
+  static void compress(std::array<std::uint32_t, 5>& state, const std::uint8_t* block) noexcept;
 };
+
+using Sha1 = BlockHash<Sha1Rounds>;
 
 }  // namespace segward::tls

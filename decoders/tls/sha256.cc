@@ -21,13 +21,7 @@ constexpr std::array<std::uint32_t, 64> kRound = {
 
 }  // namespace
 
-void Sha256::reset() noexcept {
-  // First 32 bits of the fractional parts of the square roots of the first 8 primes.
-  state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  buffer_.reset();
-}
-
-void Sha256::block(const std::uint8_t* p) noexcept {
+void Sha256Rounds::compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* p) noexcept {
   std::array<std::uint32_t, 64> w;
   for (int i = 0; i < 16; ++i) w[i] = decoders::load_be32(p + 4 * i);
   for (int i = 16; i < 64; ++i) {
@@ -35,8 +29,8 @@ void Sha256::block(const std::uint8_t* p) noexcept {
     const std::uint32_t s1 = std::rotr(w[i - 2], 17) ^ std::rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int i = 0; i < 64; ++i) {
     const std::uint32_t sum1 = std::rotr(e, 6) ^ std::rotr(e, 11) ^ std::rotr(e, 25);
     const std::uint32_t choose = (e & f) ^ (~e & g);
@@ -53,28 +47,14 @@ void Sha256::block(const std::uint8_t* p) noexcept {
     b = a;
     a = t1 + t2;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
-}
-
-void Sha256::update(std::span<const std::uint8_t> bytes) noexcept {
-  buffer_.update(bytes, [this](const std::uint8_t* p) { block(p); });
-}
-
-Sha256::Digest Sha256::finish() noexcept {
-  buffer_.finish(true, [this](const std::uint8_t* p) { block(p); });
-  Digest out;
-  for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
-  }
-  reset();
-  return out;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
 }
 
 }  // namespace segward::tls
