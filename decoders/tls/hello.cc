@@ -205,34 +205,19 @@ ClientExtensions find_client_extensions(std::span<const std::uint8_t> block) noe
   ExtensionWalker walk(block);
   Extension ext;
   // The first occurrence wins (a duplicate is illegal; JA3 still lists it).
+  auto first = [&ext](bool& seen, std::span<const std::uint8_t>& data) {
+    if (!seen) data = ext.data;
+    seen = true;
+  };
   while (walk.next(ext)) {
     switch (ext.type) {
-      case extension_type::kServerName:
-        if (!x.sni) x.sni_data = ext.data;
-        x.sni = true;
-        break;
-      case extension_type::kAlpn:
-        if (!x.alpn) x.alpn_data = ext.data;
-        x.alpn = true;
-        break;
-      case extension_type::kSupportedGroups:
-        if (!x.groups) x.groups_data = ext.data;
-        x.groups = true;
-        break;
-      case extension_type::kEcPointFormats:
-        if (!x.formats) x.formats_data = ext.data;
-        x.formats = true;
-        break;
-      case extension_type::kSignatureAlgorithms:
-        if (!x.sigalgs) x.sigalgs_data = ext.data;
-        x.sigalgs = true;
-        break;
-      case extension_type::kSupportedVersions:
-        if (!x.versions) x.versions_data = ext.data;
-        x.versions = true;
-        break;
-      default:
-        break;
+      case extension_type::kServerName: first(x.sni, x.sni_data); break;
+      case extension_type::kAlpn: first(x.alpn, x.alpn_data); break;
+      case extension_type::kSupportedGroups: first(x.groups, x.groups_data); break;
+      case extension_type::kEcPointFormats: first(x.formats, x.formats_data); break;
+      case extension_type::kSignatureAlgorithms: first(x.sigalgs, x.sigalgs_data); break;
+      case extension_type::kSupportedVersions: first(x.versions, x.versions_data); break;
+      default: break;
     }
   }
   return x;
