@@ -25,7 +25,6 @@ std::uint8_t PolicyRuntime::publish(std::shared_ptr<const policy::CompiledPolicy
   const std::uint8_t generation = handle_.publish(compiled);
   generations_[generation] = std::move(compiled);
   generations_[static_cast<std::uint8_t>(generation - kKeptGenerations)].reset();
-  generation_ = generation;
   base_flows_.clear();
   base_packets_.clear();
   if (counts != nullptr) {
@@ -65,7 +64,7 @@ void PolicyRuntime::render_stats(const StatsSnapshot& counts, events::PolicyStat
   const policy::CompiledPolicy& p = current();
   const auto& c = counts.policy;
   out.set_source(p.source());
-  out.set_generation(generation_);
+  out.set_generation(handle_.generation());
   out.set_rules(p.rule_count());
   out.set_classifier_entries(p.classifier_entries());
   out.set_reloads(reloads_);

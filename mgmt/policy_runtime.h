@@ -33,7 +33,7 @@ class PolicyRuntime {
 
   // The policy that was running as `generation` (null: unknown or too old).
   [[nodiscard]] const policy::CompiledPolicy* by_generation(std::uint8_t generation) const;
-  [[nodiscard]] const policy::CompiledPolicy& current() const { return *by_generation(generation_); }
+  [[nodiscard]] const policy::CompiledPolicy& current() const { return *by_generation(handle_.generation()); }
 
   void render_stats(const StatsSnapshot& counts, events::PolicyStats& out) const;
 
@@ -46,7 +46,6 @@ class PolicyRuntime {
   // By generation: the policies recently run (alerts of the old one may
   // still be in the rings when a reload happens).
   std::array<std::shared_ptr<const policy::CompiledPolicy>, 256> generations_;
-  std::uint8_t generation_ = 0;
   std::uint64_t reloads_ = 0, reload_failures_ = 0;
   std::vector<std::uint64_t> base_flows_, base_packets_;  // per-rule counts at the last swap
 };
