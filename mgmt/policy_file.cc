@@ -98,8 +98,6 @@ bool contains(const Cidr& outer, const Cidr& inner) {
          masked(inner.address, outer.prefix) == outer.address;
 }
 
-std::string cidr_text(const Cidr& c) { return net::format_ip(c.address) + "/" + std::to_string(c.prefix); }
-
 std::optional<unsigned> small_number(std::string_view text, unsigned max) {
   if (text.empty() || text.size() > 5) return std::nullopt;
   unsigned value = 0;
@@ -356,7 +354,7 @@ class PolicyParser {
     const net::IpAddress network = masked(cidr.address, cidr.prefix);
     if (network != cidr.address) {
       r_.fail(node, path, YamlReader::quote(text) + " has host bits set (did you mean " +
-                              cidr_text(Cidr{network, cidr.prefix}) + "?)");
+                              policy::cidr_text(Cidr{network, cidr.prefix}) + "?)");
     }
     return cidr;
   }

@@ -64,6 +64,10 @@ struct Cidr {
 
 using MacAddress = std::array<std::uint8_t, 6>;
 
+// As a policy file writes them: "192.0.2.0/24", "02:00:00:00:00:01". Allocate.
+std::string cidr_text(const Cidr& cidr);
+std::string mac_text(const MacAddress& mac);
+
 struct Segment {
   std::string name;
   std::vector<Cidr> cidrs;          // at least one

@@ -17,14 +17,6 @@ using policy::Rule;
 using policy::Segment;
 using policy::Service;
 
-std::string cidr_text(const policy::Cidr& c) { return net::format_ip(c.address) + "/" + std::to_string(c.prefix); }
-
-std::string mac_text(const policy::MacAddress& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return buf;
-}
-
 std::string bracket(const std::set<std::string>& items) {
   std::string out = "[";
   for (const auto& s : items) out += (out.size() == 1 ? "" : ", ") + s;
@@ -119,10 +111,10 @@ std::string rule_summary(const Rule& r) {
 
 std::vector<std::string> segment_details(const Segment& p, const Segment& r, std::size_t, std::size_t) {
   std::vector<std::string> d;
-  set_field(d, "cidrs", texts(p.cidrs, cidr_text), texts(r.cidrs, cidr_text));
+  set_field(d, "cidrs", texts(p.cidrs, policy::cidr_text), texts(r.cidrs, policy::cidr_text));
   set_field(d, "vlans", texts(p.vlans, [](std::uint16_t v) { return std::to_string(v); }),
             texts(r.vlans, [](std::uint16_t v) { return std::to_string(v); }));
-  set_field(d, "macs", texts(p.macs, mac_text), texts(r.macs, mac_text));
+  set_field(d, "macs", texts(p.macs, policy::mac_text), texts(r.macs, policy::mac_text));
   return d;
 }
 
@@ -199,7 +191,7 @@ void diff_section(std::vector<PolicyChange>& out, const char* section,
 std::vector<PolicyChange> diff_policies(const policy::Policy& proposed, const policy::Policy& running) {
   std::vector<PolicyChange> out;
   diff_section(out, "segment", proposed.segments, running.segments, segment_details, [](const Segment& s) {
-    return "cidrs " + bracket(texts(s.cidrs, cidr_text)) +
+    return "cidrs " + bracket(texts(s.cidrs, policy::cidr_text)) +
            (s.vlans.empty() ? "" : ", vlans " + bracket(texts(s.vlans, [](std::uint16_t v) { return std::to_string(v); })));
   });
   diff_section(out, "service", proposed.services, running.services, service_details, [](const Service& s) {

@@ -38,14 +38,6 @@ std::string list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string cidr_text(const policy::Cidr& c) { return net::format_ip(c.address) + "/" + std::to_string(c.prefix); }
-
-std::string mac_text(const policy::MacAddress& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return buf;
-}
-
 std::string proto_text(std::uint8_t p) { return p == 6 ? "tcp" : p == 17 ? "udp" : "any"; }
 
 // Comment lines: one per note, never a line break inside.
@@ -82,7 +74,7 @@ void write(std::ostringstream& out, const policy::Policy& p, const Proposal* pro
       for (std::size_t i = 0; i < e->notes.size(); ++i) comment(out, "  ", (i == 0 ? "" : "  ") + e->notes[i]);
     }
     std::vector<std::string> cidrs, vlans, macs;
-    for (const auto& c : s.cidrs) cidrs.push_back(cidr_text(c));
+    for (const auto& c : s.cidrs) cidrs.push_back(policy::cidr_text(c));
     out << "  " << yaml_scalar(s.name) << ": { cidrs: " << list(cidrs);
     if (!s.vlans.empty()) {
       out << ", vlans: [";
@@ -90,7 +82,7 @@ void write(std::ostringstream& out, const policy::Policy& p, const Proposal* pro
       out << "]";
     }
     if (!s.macs.empty()) {
-      for (const auto& m : s.macs) macs.push_back(mac_text(m));
+      for (const auto& m : s.macs) macs.push_back(policy::mac_text(m));
       out << ", macs: " << list(macs);
     }
     out << " }\n";
