@@ -75,6 +75,9 @@ inline constexpr std::uint8_t kPolicyClassified = 0x01;  // `rule` was set by a 
 inline constexpr std::uint8_t kPolicyAlerted = 0x02;     // the rule's alert for this flow was raised
 inline constexpr std::uint8_t kPolicyViolated = 0x04;    // an L7 message broke the rule: sticky across reloads
 inline constexpr std::uint8_t kPolicyResetSent = 0x08;   // TCP resets were sent to both ends
+// Not a policy state, but the one spare bit of the hot line: the flow's packets
+// go to the evidence recorder (dataplane/evidence/evidence_recorder.h).
+inline constexpr std::uint8_t kPolicyEvidence = 0x10;
 static_assert(offsetof(Flow, key) == 64, "per-packet fields fit the first line");
 
 // What a worker hands to the management thread when a flow ends.
@@ -93,10 +96,11 @@ struct FlowRecord {
   AppProto app;
   std::uint8_t reserved;
   std::uint32_t session;  // kNoSession, or the L7 session the worker must close with this flow
+  std::uint32_t position;  // the flow's entry in its table (kNoFlow: not from a table)
 };
 static_assert(sizeof(FlowRecord) % 4 == 0, "ring elements must be a multiple of 4 bytes");
 
-inline FlowRecord make_flow_record(const Flow& f, FlowEndReason reason) {
+inline FlowRecord make_flow_record(const Flow& f, FlowEndReason reason, std::uint32_t position = kNoFlow) {
   return FlowRecord{f.key,
                     f.flow_id,
                     f.first_ns,
@@ -110,7 +114,8 @@ inline FlowRecord make_flow_record(const Flow& f, FlowEndReason reason) {
                     {f.tcp_flags[0], f.tcp_flags[1]},
                     f.app,
                     0,
-                    f.session};
+                    f.session,
+                    position};
 }
 
 }  // namespace segward::dataplane

@@ -101,6 +101,15 @@ class FlowTable {
   template <class Emit>
   void flush(Emit&& emit);
 
+  // Calls `visit(const Flow&)` for every flow in the table (the worker's
+  // thread only: FlowSnapshot).
+  template <class Visit>
+  void for_each_flow(Visit&& visit) const {
+    for (const List& list : lists_) {
+      for (std::uint32_t pos = list.head; pos != kNoFlow; pos = flows_[pos].next) visit(flows_[pos]);
+    }
+  }
+
   [[nodiscard]] const FlowTableStats& stats() const { return stats_; }
   [[nodiscard]] std::uint32_t capacity() const { return capacity_; }
   [[nodiscard]] const FlowIndex& index() const { return index_; }
@@ -145,7 +154,7 @@ std::int32_t FlowTable::create(const FlowKey& key, std::uint32_t hash, bool pack
       ++stats_.insert_failed;
       return -1;
     }
-    emit(make_flow_record(flows_[victim], FlowEndReason::kForced));
+    emit(make_flow_record(flows_[victim], FlowEndReason::kForced, victim));
     ++stats_.ended[static_cast<int>(FlowEndReason::kForced)];
     remove(victim);
   }
@@ -168,7 +177,7 @@ int FlowTable::account(std::int32_t position, bool packet_from_lo, bool is_tcp, 
   namespace tf = net::tcp_flags;
   if (is_tcp && f->state == FlowState::kClosed && (tcp_flags & (tf::kSyn | tf::kAck)) == tf::kSyn) {
     // A fresh connection on the same 5-tuple: the old one is over.
-    emit(make_flow_record(*f, FlowEndReason::kTcpReuse));
+    emit(make_flow_record(*f, FlowEndReason::kTcpReuse, pos));
     ++stats_.ended[static_cast<int>(FlowEndReason::kTcpReuse)];
     unlink(pos);
     --stats_.active;
@@ -212,7 +221,7 @@ void FlowTable::expire(std::uint64_t now_ns, unsigned budget, Emit&& emit) {
       if (f.touched_ns + timeout > now_ns) break;  // nothing behind it is due either
       --budget;
       if (f.last_ns + timeout <= now_ns) {
-        emit(make_flow_record(f, FlowEndReason::kTimeout));
+        emit(make_flow_record(f, FlowEndReason::kTimeout, pos));
         ++stats_.ended[static_cast<int>(FlowEndReason::kTimeout)];
         remove(pos);
       } else {
@@ -228,7 +237,7 @@ void FlowTable::flush(Emit&& emit) {
   for (std::size_t s = 0; s < kFlowStateCount; ++s) {
     while (lists_[s].head != kNoFlow) {
       const std::uint32_t pos = lists_[s].head;
-      emit(make_flow_record(flows_[pos], FlowEndReason::kShutdown));
+      emit(make_flow_record(flows_[pos], FlowEndReason::kShutdown, pos));
       ++stats_.ended[static_cast<int>(FlowEndReason::kShutdown)];
       remove(pos);
     }

@@ -127,6 +127,7 @@ void L7Engine::probe(Flow& flow, int dir, const net::PacketLayers& p, const std:
   }
   flow.app = app;
   flow.session = index;
+  flow.policy_flags |= session_flags_;
   decode(flow, dir, p, frame, now_ns);
 }
 

@@ -68,6 +68,10 @@ class L7Engine {
   // After the loop stopped: events are never dropped any more.
   void set_stopping() { lossless_ = true; }
 
+  // On: a flow given a session is marked for the evidence recorder
+  // (kPolicyEvidence), as its L7 messages are what may raise alerts.
+  void record_session_flows(bool on) { session_flags_ = on ? kPolicyEvidence : 0; }
+
   // Copies the worker-private counters into the shared ones (once per loop pass).
   void publish();
 
@@ -132,6 +136,7 @@ class L7Engine {
   L7EventRing& events_;
   WorkerCounters& counters_;
   bool lossless_;
+  std::uint8_t session_flags_ = 0;  // or-ed into Flow::policy_flags with a session
 
   SessionPool<HttpSession> http_;
   SessionPool<ZkSession> zookeeper_;

@@ -55,6 +55,8 @@ struct PolicyAlert {
   bool blocked = false;           // inline and the flow's packets are dropped from this one on
   AppProto app = AppProto::kUnknown;  // what the flow carries so far
   std::uint8_t trigger = 0;       // L7EventKind of the message in the union (kMesos, kZookeeper), 0: none
+  bool evidence = false;          // its packets are being written as evidence (mgmt/evidence_writer.h)
+  std::uint64_t id = 0;           // unique in the run: (per-worker sequence << 8) | worker
 };
 
 // A connection to a port configured to carry one protocol (l7.expected)

@@ -26,6 +26,8 @@ void Worker::emit(const FlowRecord& record) {
   DataplaneEvent event{EventKind::kFlowEnd, setup_.index, record};
   // The flow's application-layer events come first, then its flow record.
   if (record.session != kNoSession && l7_ != nullptr) event.flow.app = l7_->end_session(record.app, record.session);
+  // After the session closed: an alert its last messages raised still gets the history.
+  if (evidence_ != nullptr) evidence_->flow_ended(record.position, record.flow_id);
   if (events_.try_push(event)) return;
   if (!setup_.replay && !stopping_) {
     counters_.events_dropped.add();
@@ -133,6 +135,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
                            flow.enforcement >= static_cast<std::uint8_t>(policy::Action::kDrop);
       if (is_tcp && l7_ != nullptr && !blocked) l7_->on_tcp_packet(flow, dir, p, frames[t], times_[t]);
       if (judged) verdicts[tracked_[t]] = policy_->verdict(flow, p, frames[t], link);
+      // After the verdict, so that a packet the alert blocks is evidence too.
+      if ((flow.policy_flags & kPolicyEvidence) != 0 && evidence_ != nullptr) [[unlikely]] {
+        const rte_mbuf* m = pkts[tracked_[t]];
+        evidence_->on_packet(static_cast<std::uint32_t>(pos), flow, frames[t], m->data_len, m->pkt_len, times_[t], dir);
+      }
     }
   }
   if (judged) policy_->unclassified(n - tracked);
@@ -208,6 +215,7 @@ void Worker::loop(const std::atomic<bool>& stop) {
     if (!setup_.replay) engine_now_ns_ = now;
     flows_.expire(engine_now_ns_, kExpireBudget, emit_record);
     publish_flow_stats();
+    if (flow_snapshot_ != nullptr && flow_snapshot_->asked()) flow_snapshot_->answer(flows_);
     // This pass holds no pointer into the policy any more.
     if (policy_handle_ != nullptr) policy_handle_->quiescent(setup_.index);
     received += polled;
@@ -227,6 +235,7 @@ void Worker::loop(const std::atomic<bool>& stop) {
   stopping_ = true;
   if (policy_ != nullptr) policy_->set_stopping();
   if (l7_ != nullptr) l7_->set_stopping();
+  if (evidence_ != nullptr) evidence_->set_stopping();
   if (setup_.flush_on_exit) flows_.flush(emit_record);
   publish_flow_stats();
   if (policy_handle_ != nullptr) policy_handle_->worker_offline(setup_.index);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "dataplane/event_ring.h"
+#include "dataplane/evidence/evidence_recorder.h"
+#include "dataplane/flow_snapshot.h"
 #include "dataplane/flow_table.h"
 #include "dataplane/l7_engine.h"
 #include "dataplane/policy/policy_handle.h"
@@ -58,6 +60,12 @@ class Worker {
   // ends every flow (reason shutdown) and returns.
   void run(const std::atomic<bool>& stop);
 
+  // Answers top-flows requests (the REST API) between loop passes.
+  void set_flow_snapshot(FlowSnapshot* snapshot) { flow_snapshot_ = snapshot; }
+
+  // Hands the packets of flows marked kPolicyEvidence to `evidence` (null: none).
+  void set_evidence(EvidenceRecorder* evidence) { evidence_ = evidence; }
+
   // Classifies and accounts one burst read from `link`, fills `verdicts`.
   void process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
                      Verdict* verdicts);
@@ -80,6 +88,8 @@ class Worker {
   policy::PolicyHandle* policy_handle_;
   std::uint64_t engine_now_ns_ = 0;
   bool stopping_ = false;  // the loop has ended: flush without dropping events
+  FlowSnapshot* flow_snapshot_ = nullptr;
+  EvidenceRecorder* evidence_ = nullptr;
 
   // Per-burst scratch, reused: no allocation on the path.
   std::array<net::PacketLayers, kBurst> layers_{};

@@ -114,6 +114,14 @@ struct alignas(64) WorkerCounters {
     std::unique_ptr<Counter[]> rule_packets = std::make_unique<Counter[]>(kRuleSlots);
     std::unique_ptr<Counter[]> rule_flows = std::make_unique<Counter[]>(kRuleSlots);
   } policy;
+
+  // Alert evidence (dataplane/evidence/evidence_recorder.h).
+  struct Evidence {
+    Counter packets_recorded;  // frames copied into a flow's packet history
+    Counter alerts;            // alerts whose evidence was started
+    Counter no_slot;           // flows not recorded: every history slot was taken
+    Counter records_dropped;   // evidence packets lost: the evidence ring was full (live mode only)
+  } evidence;
 };
 
 }  // namespace segward::dataplane

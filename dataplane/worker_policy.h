@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "dataplane/event_ring.h"
+#include "dataplane/evidence/evidence_recorder.h"
 #include "dataplane/flow.h"
 #include "dataplane/policy/compiled_policy.h"
 #include "dataplane/policy/policy_handle.h"
@@ -39,6 +40,8 @@ class WorkerPolicy {
   [[nodiscard]] bool active() const { return policy_ != nullptr; }
   [[nodiscard]] const policy::CompiledPolicy& policy() const { return *policy_; }
   void set_stopping() { lossless_ = true; }
+  // Alerts get evidence from `evidence` (null: none).
+  void set_evidence(EvidenceRecorder* evidence) { evidence_ = evidence; }
 
   // Before the flow's L7 decoding: a flow without a rule under the running
   // policy gets one (and its alert, if the rule's action is not allow).
@@ -75,7 +78,7 @@ class WorkerPolicy {
  private:
   void classify(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns);
   template <class Fill>
-  void raise(const Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
+  void raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
              policy::Condition condition, L7EventKind trigger, Fill&& fill);
   void send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
   bool send_reset(const net::PacketLayers& p, const std::uint8_t* frame, bool toward_sender, std::uint16_t port);
@@ -92,27 +95,35 @@ class WorkerPolicy {
   bool lossless_;
   const policy::PolicySnapshot* snapshot_ = nullptr;
   const policy::CompiledPolicy* policy_ = nullptr;
+  EvidenceRecorder* evidence_ = nullptr;
+  std::uint64_t alerts_raised_ = 0;  // this worker's alert sequence
 };
 
 template <class Fill>
-void WorkerPolicy::raise(const Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
+void WorkerPolicy::raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
                          policy::Condition condition, L7EventKind trigger, Fill&& fill) {
   if (alerts_ == nullptr) return;
   const bool blocked = inline_ && (action == policy::Action::kDrop || action == policy::Action::kReset);
+  // Unique in the run without coordination: workers number their own (at most 256 of them).
+  const std::uint64_t id = (++alerts_raised_ << 8) | (worker_ & 0xff);
+  const std::uint32_t rule_id = policy_->rule(flow.rule).id;
+  const bool evidence = evidence_ != nullptr && evidence_->alerted(flow, id, rule_id);
   const bool written = alerts_->emplace(lossless_, [&](L7EventRecord& r) {
     r.kind = L7EventKind::kAlert;
     r.worker = worker_;
     r.timestamp_ns = now_ns;
     r.flow_id = flow.flow_id;
     r.endpoints = from;
-    r.alert = PolicyAlert{policy_->rule(flow.rule).id,
+    r.alert = PolicyAlert{rule_id,
                           flow.rule,
                           snapshot_->generation,
                           static_cast<std::uint8_t>(action),
                           static_cast<std::uint8_t>(condition),
                           blocked,
                           flow.app,
-                          static_cast<std::uint8_t>(trigger)};
+                          static_cast<std::uint8_t>(trigger),
+                          evidence,
+                          id};
     fill(r);
   });
   (written ? counters_.policy.alerts : counters_.policy.alerts_dropped).add();

@@ -5,6 +5,7 @@
 #include "dataplane/flow.h"
 #include "dataplane/policy/compiled_policy.h"
 #include "mgmt/event_renderer.h"
+#include "mgmt/evidence_writer.h"
 #include "mgmt/l7_event_common.h"
 
 namespace segward::mgmt {
@@ -28,6 +29,9 @@ void render_alert_event(const dataplane::L7EventRecord& r, const std::vector<std
   alert.set_gid(1);
   alert.set_signature_id(a.rule_id);
   alert.set_rev(a.generation);
+  alert.set_id(a.id);
+  // Named now, written once its packets after the alert have passed.
+  if (a.evidence) alert.set_evidence(evidence_file_name(a.id));
   const auto action = static_cast<policy::Action>(a.action);
   alert.set_policy_action(std::string(policy::action_name(action)));
   const auto condition = static_cast<policy::Condition>(a.condition);

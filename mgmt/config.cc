@@ -170,22 +170,161 @@ void read_l7(const YamlReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
+RotationPolicy read_rotation(const YamlReader& r, const YAML::Node& node, const std::string& path) {
+  r.expect_map(node, path, {"size_mb", "interval", "keep"});
+  RotationPolicy p;
+  if (node["size_mb"]) p.max_bytes = r.uint_value(node["size_mb"], path + ".size_mb", 1, 1u << 20) * kMiB;
+  if (node["interval"]) p.max_age_s = r.uint_value(node["interval"], path + ".interval", 1, 366 * 86400);
+  if (node["keep"]) p.keep = static_cast<std::uint32_t>(r.uint_value(node["keep"], path + ".keep", 1, 1000));
+  if (p.max_bytes == 0 && p.max_age_s == 0) r.fail(node, path, "needs size_mb (MiB) or interval (seconds), or both");
+  return p;
+}
+
+// outputs.X.events: a list of event types, or "all".
+std::set<std::string> read_event_types(const YamlReader& r, const YAML::Node& node, const std::string& path) {
+  static const std::set<std::string> kTypes = {"flow", "stats", "mesos", "zookeeper", "tls", "anomaly", "alert"};
+  if (node.IsScalar() && r.string_value(node, path) == "all") return {};
+  if (!node.IsSequence()) r.fail(node, path, "expected a list of event types or 'all'");
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string item = path + "[" + std::to_string(i) + "]";
+    const std::string t = r.string_value(node[i], item);
+    if (kTypes.count(t) == 0) {
+      r.fail(node[i], item, "unknown event type '" + t + "' (flow, stats, mesos, zookeeper, tls, anomaly, alert)");
+    }
+    out.insert(t);
+  }
+  return out;
+}
+
+SocketAddress read_socket_address(const YamlReader& r, const YAML::Node& node, const std::string& path) {
+  SocketAddress a;
+  std::string error;
+  if (!parse_socket_address(r.string_value(node, path), a, error)) r.fail(node, path, error);
+  return a;
+}
+
+void read_syslog(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "outputs.syslog", {"address", "facility", "app_name", "events"});
+  SyslogConfig& s = c.syslog;
+  s.enabled = true;
+  if (!node["address"]) r.fail(node, "outputs.syslog.address", "required, e.g. udp://192.0.2.10:514 or tcp://siem:601");
+  s.address = read_socket_address(r, node["address"], "outputs.syslog.address");
+  if (s.address.kind == SocketAddress::Kind::kUnix) {
+    r.fail(node["address"], "outputs.syslog.address", "syslog goes over udp:// or tcp://");
+  }
+  if (node["facility"]) {
+    const std::string f = r.string_value(node["facility"], "outputs.syslog.facility");
+    const int n = syslog_facility(f);
+    if (n < 0) r.fail(node["facility"], "outputs.syslog.facility", "unknown facility '" + f + "' (kern .. local7)");
+    s.facility = static_cast<std::uint8_t>(n);
+  }
+  if (node["app_name"]) s.app_name = r.string_value(node["app_name"], "outputs.syslog.app_name");
+  if (node["events"]) s.events = read_event_types(r, node["events"], "outputs.syslog.events");
+}
+
+void read_protobuf(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "outputs.protobuf", {"path", "address", "events", "rotate"});
+  ProtobufOutputConfig& p = c.protobuf;
+  p.enabled = true;
+  if (static_cast<bool>(node["path"]) == static_cast<bool>(node["address"])) {
+    r.fail(node, "outputs.protobuf", "needs exactly one of path (a file) or address (unix:/PATH or tcp://HOST:PORT)");
+  }
+  if (node["path"]) p.path = r.string_value(node["path"], "outputs.protobuf.path");
+  if (node["address"]) {
+    p.address = read_socket_address(r, node["address"], "outputs.protobuf.address");
+    if (p.address.kind == SocketAddress::Kind::kUdp) {
+      r.fail(node["address"], "outputs.protobuf.address", "a stream needs unix:/PATH or tcp://HOST:PORT, not udp");
+    }
+  }
+  if (node["events"]) p.events = read_event_types(r, node["events"], "outputs.protobuf.events");
+  if (node["rotate"]) p.rotation = read_rotation(r, node["rotate"], "outputs.protobuf.rotate");
+}
+
 void read_outputs(const YamlReader& r, const YAML::Node& node, Config& c) {
-  r.expect_map(node, "outputs", {"eve"});
+  r.expect_map(node, "outputs", {"eve", "syslog", "protobuf"});
   if (const YAML::Node eve = node["eve"]) {
-    r.expect_map(eve, "outputs.eve", {"path", "stats_interval"});
+    r.expect_map(eve, "outputs.eve", {"path", "stats_interval", "rotate"});
     if (eve["path"]) c.eve.path = r.string_value(eve["path"], "outputs.eve.path");
+    if (eve["rotate"]) c.eve.rotation = read_rotation(r, eve["rotate"], "outputs.eve.rotate");
     if (eve["stats_interval"]) {
       c.eve.stats_interval_s = static_cast<std::uint32_t>(r.uint_value(eve["stats_interval"], "outputs.eve.stats_interval", 0, 86400));
     }
+  }
+  if (node["syslog"]) read_syslog(r, node["syslog"], c);
+  if (node["protobuf"]) read_protobuf(r, node["protobuf"], c);
+}
+
+// "HOST:PORT", "[V6]:PORT" or ":PORT" (127.0.0.1).
+api::ListenAddress read_listen(const YamlReader& r, const YAML::Node& node, const std::string& path) {
+  const std::string text = r.string_value(node, path);
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) r.fail(node, path, "expected HOST:PORT, e.g. 127.0.0.1:8080; got '" + text + "'");
+  api::ListenAddress a;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (!host.empty()) a.host = host;
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535) {
+    r.fail(node, path, "expected a port number 0-65535 after the colon; got '" + port + "'");
+  }
+  a.port = static_cast<std::uint16_t>(std::stoul(port));
+  return a;
+}
+
+std::string resolve_path(const YamlReader& r, const YAML::Node& node, const std::string& path) {
+  std::filesystem::path p(r.string_value(node, path));
+  if (p.is_relative()) p = std::filesystem::path(r.source()).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
+void read_api(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "api", {"listen", "tokens", "tls", "alert_buffer"});
+  api::ApiConfig& a = c.api;
+  a.enabled = true;
+  if (node["listen"]) a.listen = read_listen(r, node["listen"], "api.listen");
+  if (!node["tokens"]) r.fail(node, "api.tokens", "required: a file of 'ROLE TOKEN' lines (mode 0600)");
+  a.tokens_path = resolve_path(r, node["tokens"], "api.tokens");
+  if (const YAML::Node tls = node["tls"]) {
+    r.expect_map(tls, "api.tls", {"cert", "key"});
+    if (!tls["cert"] || !tls["key"]) r.fail(tls, "api.tls", "needs both cert and key (PEM files)");
+    a.tls_cert = resolve_path(r, tls["cert"], "api.tls.cert");
+    a.tls_key = resolve_path(r, tls["key"], "api.tls.key");
+  }
+  if (node["alert_buffer"]) {
+    a.alert_buffer = static_cast<std::uint32_t>(r.uint_value(node["alert_buffer"], "api.alert_buffer", 16, 1u << 22));
+  }
+}
+
+void read_metrics(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "metrics", {"listen"});
+  if (node["listen"]) {
+    c.api.metrics_listener = true;
+    c.api.metrics_listen = read_listen(r, node["listen"], "metrics.listen");
+  }
+}
+
+void read_evidence(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "evidence", {"enabled", "dir", "packets_before", "packets_after", "memory_mb"});
+  EvidenceConfig& e = c.evidence;
+  e.enabled = node["enabled"] ? r.bool_value(node["enabled"], "evidence.enabled") : true;
+  e.dir = node["dir"] ? resolve_path(r, node["dir"], "evidence.dir")
+                      : (std::filesystem::path(r.source()).parent_path() / e.dir).lexically_normal().string();
+  if (node["packets_before"]) {
+    e.packets_before = static_cast<std::uint32_t>(r.uint_value(node["packets_before"], "evidence.packets_before", 1, 64));
+  }
+  if (node["packets_after"]) {
+    e.packets_after = static_cast<std::uint32_t>(r.uint_value(node["packets_after"], "evidence.packets_after", 0, 1024));
+  }
+  if (node["memory_mb"]) {
+    e.memory_mb = static_cast<std::uint32_t>(r.uint_value(node["memory_mb"], "evidence.memory_mb", 1, 4096));
   }
 }
 
 // Read last, so a config with two mistakes reports its own first.
 void read_policy(const YamlReader& r, const YAML::Node& node, Config& c) {
-  std::filesystem::path path(r.string_value(node, "policy"));
-  if (path.is_relative()) path = std::filesystem::path(r.source()).parent_path() / path;
-  c.policy_path = path.lexically_normal().string();
+  c.policy_path = resolve_path(r, node, "policy");
   std::string text;
   try {
     text = read_text_file(c.policy_path, "policy file");
@@ -209,12 +348,15 @@ Config parse_config(const std::string& text, const std::string& source) {
   Config c = default_config();
   c.source = source;
   if (root.IsNull()) return c;  // an empty file means all defaults
-  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs", "policy"});
+  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs", "api", "metrics", "evidence", "policy"});
   if (root["eal"]) read_eal(r, root["eal"], c);
   if (root["dataplane"]) read_dataplane(r, root["dataplane"], c);
   if (root["flow"]) read_flow(r, root["flow"], c);
   if (root["l7"]) read_l7(r, root["l7"], c);
   if (root["outputs"]) read_outputs(r, root["outputs"], c);
+  if (root["api"]) read_api(r, root["api"], c);
+  if (root["metrics"]) read_metrics(r, root["metrics"], c);
+  if (root["evidence"]) read_evidence(r, root["evidence"], c);
   if (root["policy"]) read_policy(r, root["policy"], c);
   return c;
 }

@@ -13,6 +13,9 @@
 #include "dataplane/l7_limits.h"
 #include "dataplane/policy/policy.h"
 #include "dataplane/worker.h"
+#include "mgmt/api/api_config.h"
+#include "mgmt/event_outputs.h"
+#include "mgmt/output_file.h"
 #include "mgmt/yaml_reader.h"  // ConfigError
 #include "platform/ports.h"
 
@@ -21,6 +24,16 @@ namespace segward::mgmt {
 struct EveOutputConfig {
   std::string path = "eve.json";  // "-" writes to standard output
   std::uint32_t stats_interval_s = 30;  // 0: one stats event at exit only
+  RotationPolicy rotation;              // outputs.eve.rotate; reopened on SIGHUP in any case
+};
+
+// `evidence:`: the packets around each alert, written as pcapng.
+struct EvidenceConfig {
+  bool enabled = false;
+  std::string dir = "evidence";        // relative: against the config file's directory
+  std::uint32_t packets_before = 16;   // of the alert's flow, the alerting packet included
+  std::uint32_t packets_after = 16;    // then written when these have passed or the flow ends
+  std::uint32_t memory_mb = 16;        // per worker, the packet history all flows share
 };
 
 struct Config {
@@ -38,6 +51,10 @@ struct Config {
   dataplane::L7Limits l7;
   std::uint32_t l7_event_ring = 4096;
   EveOutputConfig eve;
+  SyslogConfig syslog;             // outputs.syslog
+  ProtobufOutputConfig protobuf;   // outputs.protobuf
+  api::ApiConfig api;
+  EvidenceConfig evidence;
   // `policy: PATH`, relative paths resolved against the config file's
   // directory; empty and null when the key is absent (no policy: nothing is
   // enforced).

@@ -165,6 +165,14 @@ void render_stats_event(const StatsSnapshot& s, std::uint64_t now_ns, events::Ev
   }
   l7->set_tls_midstream(in.tls_midstream);
   l7->set_protocol_mismatches(in.protocol_mismatches);
+
+  auto* e = stats->mutable_evidence();
+  e->set_packets_recorded(s.evidence.packets_recorded);
+  e->set_alerts(s.evidence.alerts);
+  e->set_files_written(s.evidence.files_written);
+  e->set_no_slot(s.evidence.no_slot);
+  e->set_records_dropped(s.evidence.records_dropped);
+  e->set_write_errors(s.evidence.write_errors);
 }
 
 }  // namespace segward::mgmt

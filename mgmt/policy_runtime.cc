@@ -2,6 +2,7 @@
 
 #include "mgmt/config.h"
 #include "mgmt/policy_file.h"
+#include "mgmt/text_files.h"
 #include "platform/log.h"
 
 namespace segward::mgmt {
@@ -13,6 +14,7 @@ constexpr unsigned kKeptGenerations = 8;  // how many older policies' rule names
 
 PolicyRuntime::PolicyRuntime(const policy::Policy& policy, std::string path, unsigned workers, int socket_id)
     : path_(std::move(path)), socket_id_(socket_id), handle_(workers) {
+  if (!path_.empty()) text_ = read_text_file(path_, "policy file");
   publish(policy::CompiledPolicy::compile(policy, socket_id_), nullptr);
   const policy::CompiledPolicy& p = current();
   platform::log_notice("policy " + p.source() + ": " + std::to_string(p.rule_count()) + " rules, " +
@@ -34,27 +36,50 @@ std::uint8_t PolicyRuntime::publish(std::shared_ptr<const policy::CompiledPolicy
   return generation;
 }
 
-bool PolicyRuntime::reload(const StatsSnapshot& counts) {
+std::string PolicyRuntime::reload(const StatsSnapshot& counts) {
   if (path_.empty()) {
-    platform::log_warning("SIGHUP: the policy was not loaded from a file; nothing to reload");
     ++reload_failures_;
-    return false;
+    const std::string why = "the policy was not loaded from a file; nothing to reload";
+    platform::log_warning("policy reload: " + why);
+    return why;
   }
+  std::string text;
   try {
-    const policy::Policy model = load_policy_file(path_);
-    auto compiled = policy::CompiledPolicy::compile(model, socket_id_);
-    const std::size_t rules = compiled->rule_count();
-    const std::uint8_t generation = publish(std::move(compiled), &counts);
-    ++reloads_;
-    platform::log_notice("policy reloaded from " + path_ + ": " + std::to_string(rules) + " rules, generation " +
-                         std::to_string(generation));
-    return true;
+    text = read_text_file(path_, "policy file");
   } catch (const std::exception& e) {
     ++reload_failures_;
     platform::log_error(std::string("policy reload refused, the running policy stays: ") + e.what());
-    return false;
+    return e.what();
+  }
+  return swap_in(text, counts, false, "reloaded from");
+}
+
+std::string PolicyRuntime::apply(const std::string& text, const StatsSnapshot& counts) {
+  return swap_in(text, counts, !path_.empty(), "applied to");
+}
+
+std::string PolicyRuntime::swap_in(const std::string& text, const StatsSnapshot& counts, bool persist,
+                                   const char* how) {
+  try {
+    const std::string source = path_.empty() ? std::string("policy") : path_;
+    const policy::Policy model = parse_policy(text, source);
+    auto compiled = policy::CompiledPolicy::compile(model, socket_id_);
+    if (persist) write_file_atomically(path_, text);
+    const std::size_t rules = compiled->rule_count();
+    const std::uint8_t generation = publish(std::move(compiled), &counts);
+    text_ = text;
+    ++reloads_;
+    platform::log_notice(std::string("policy ") + how + " " + source + ": " + std::to_string(rules) +
+                         " rules, generation " + std::to_string(generation));
+    return "";
+  } catch (const std::exception& e) {
+    ++reload_failures_;
+    platform::log_error(std::string("policy refused, the running policy stays: ") + e.what());
+    return e.what();
   }
 }
+
+std::string PolicyRuntime::version() const { return short_sha256(text_); }
 
 const policy::CompiledPolicy* PolicyRuntime::by_generation(std::uint8_t generation) const {
   return generations_[generation].get();

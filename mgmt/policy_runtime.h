@@ -23,11 +23,25 @@ class PolicyRuntime {
 
   [[nodiscard]] policy::PolicyHandle& handle() { return handle_; }
 
-  // SIGHUP: reads, validates and compiles the policy file again and, if all
-  // went well, swaps it in. `counts`: the counters now, so per-rule
-  // figures restart from the swap. Returns false (and logs why) when the
-  // file was refused.
-  bool reload(const StatsSnapshot& counts);
+  // SIGHUP (and POST /api/v1/policy/reload): reads, validates and compiles
+  // the policy file again and, if all went well, swaps it in. `counts`: the
+  // counters now, so per-rule figures restart from the swap. Returns "" or,
+  // when the file was refused (and the running policy stays), why: the
+  // located error.
+  std::string reload(const StatsSnapshot& counts);
+  // PUT /api/v1/policy: the same for YAML text, located as if it were the
+  // policy file (whose name it is given). Once validated and compiled, the
+  // text replaces the policy file (written aside and renamed, so a SIGHUP
+  // or a restart runs what was applied), then the policy is swapped in.
+  // Returns "" or why it was refused (the running policy and file stay).
+  std::string apply(const std::string& text, const StatsSnapshot& counts);
+
+  // The running policy's YAML as loaded ("" when it came from no file) and
+  // the first 16 hex digits of its SHA-256.
+  [[nodiscard]] const std::string& text() const { return text_; }
+  [[nodiscard]] std::string version() const;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::uint8_t generation() const { return handle_.generation(); }
   // Frees policies no worker uses any more (each management loop pass).
   void reclaim() { handle_.reclaim(); }
 
@@ -40,7 +54,11 @@ class PolicyRuntime {
  private:
   std::uint8_t publish(std::shared_ptr<const policy::CompiledPolicy> compiled, const StatsSnapshot* counts);
 
+  // Validates, compiles and swaps in `text`; `persist`: write it to path_ first.
+  std::string swap_in(const std::string& text, const StatsSnapshot& counts, bool persist, const char* how);
+
   std::string path_;
+  std::string text_;
   int socket_id_;
   policy::PolicyHandle handle_;
   // By generation: the policies recently run (alerts of the old one may

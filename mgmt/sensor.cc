@@ -17,8 +17,11 @@
 #include "decoders/libprocess/mesos_event.h"
 #include "mgmt/capture_file.h"
 #include "mgmt/event_renderer.h"
+#include "mgmt/evidence_writer.h"
 #include "mgmt/eve_writer.h"
+#include "mgmt/event_outputs.h"
 #include "mgmt/policy_runtime.h"
+#include "mgmt/sensor_api.h"
 #include "platform/eal_session.h"
 #include "platform/log.h"
 #include "platform/mbuf_clock.h"
@@ -29,12 +32,6 @@
 namespace segward::mgmt {
 namespace {
 
-std::uint64_t wall_now_ns() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
 // Everything one lcore owns. Replay runs one stage per capture file, in order,
 // on the same flow table.
 struct WorkerSlot {
@@ -43,6 +40,9 @@ struct WorkerSlot {
   std::unique_ptr<dataplane::L7EventRing> l7_events;
   std::unique_ptr<dataplane::L7Engine> l7;
   std::unique_ptr<dataplane::WorkerPolicy> policy;
+  std::unique_ptr<dataplane::EvidenceRing> evidence_ring;
+  std::unique_ptr<dataplane::EvidenceRecorder> evidence;
+  std::unique_ptr<dataplane::FlowSnapshot> flow_snapshot = std::make_unique<dataplane::FlowSnapshot>();
   dataplane::WorkerCounters counters;
   std::vector<std::unique_ptr<dataplane::Worker>> stages;
   std::atomic<bool> stop{false};
@@ -68,9 +68,10 @@ std::vector<std::string> eal_args_for(const Config& config, const std::vector<pl
 
 class EventDrain {
  public:
-  EventDrain(EveWriter& eve, std::vector<std::string> port_names, SensorReport& report,
+  EventDrain(EveWriter& eve, EventOutputs& outputs, std::vector<std::string> port_names, SensorReport& report,
              std::function<void(const events::Event&)> observer, const PolicyRuntime* policy)
       : eve_(eve),
+        outputs_(outputs),
         port_names_(std::move(port_names)),
         report_(report),
         observer_(std::move(observer)),
@@ -85,6 +86,9 @@ class EventDrain {
     const unsigned moved = l7 != nullptr ? drain_ring(*l7, l7_batch_.get(), kL7Batch, limit) : 0;
     return moved + drain_ring(ring, batch_.data(), static_cast<unsigned>(batch_.size()), limit);
   }
+
+  // The REST API, when configured: sees every event written.
+  void set_api(SensorApi* api) { api_ = api; }
 
   // Everything left, once the workers have finished.
   void drain_all(dataplane::L7EventRing* l7, dataplane::EventRing& ring) {
@@ -164,14 +168,18 @@ class EventDrain {
 
   void write() {
     eve_.write(event_);
+    if (outputs_.any()) outputs_.write(event_, eve_.last_json(), wall_now_ns());
     if (observer_) observer_(event_);
+    if (api_ != nullptr) api_->on_event(event_);
   }
 
   EveWriter& eve_;
+  EventOutputs& outputs_;
   std::vector<std::string> port_names_;
   SensorReport& report_;
   std::function<void(const events::Event&)> observer_;
   const PolicyRuntime* policy_;
+  SensorApi* api_ = nullptr;
   events::Event event_;
   std::array<dataplane::DataplaneEvent, 256> batch_{};
   static constexpr unsigned kL7Batch = 32;
@@ -209,7 +217,11 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   }
   const dataplane::Mode mode = replay ? dataplane::Mode::kTap : config.mode;
 
-  EveWriter eve(config.eve.path);
+  EveWriter eve(config.eve.path, config.eve.rotation);
+  EventOutputs outputs(config.syslog, config.protobuf);
+  // Alert evidence: its directory is made (or refused) before anything starts.
+  std::unique_ptr<EvidenceWriter> evidence;
+  if (config.evidence.enabled) evidence = std::make_unique<EvidenceWriter>(config.evidence.dir);
   platform::EalSession eal(eal_args_for(config, ports));
   std::vector<unsigned> lcores = eal.worker_lcores();
   if (lcores.empty()) {
@@ -260,6 +272,19 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
                                                                static_cast<std::uint16_t>(w), slot->l7_events.get(),
                                                                slot->counters, pool, replay);
     }
+    // Evidence needs alerts, and alerts a policy.
+    if (evidence != nullptr && slot->policy != nullptr) {
+      // Enough for a few alerts' worth of packets before the management thread drains it.
+      constexpr unsigned kEvidenceRing = 1024;
+      slot->evidence_ring =
+          std::make_unique<dataplane::EvidenceRing>("segward_evidence_" + std::to_string(w), kEvidenceRing, socket);
+      const dataplane::EvidenceLimits limits{config.evidence.packets_before, config.evidence.packets_after,
+                                             std::size_t{config.evidence.memory_mb} << 20};
+      slot->evidence = std::make_unique<dataplane::EvidenceRecorder>(limits, config.flow_capacity, w,
+                                                                     *slot->evidence_ring, slot->counters, replay, socket);
+      slot->policy->set_evidence(slot->evidence.get());
+      if (slot->l7 != nullptr) slot->l7->record_session_flows(true);
+    }
     auto make_stage = [&](std::vector<dataplane::PortLink> links, std::uint64_t packets, bool flush) {
       dataplane::WorkerSetup setup;
       setup.index = w;
@@ -273,6 +298,8 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       slot->stages.push_back(std::make_unique<dataplane::Worker>(
           std::move(setup), *slot->flows, *slot->events, slot->counters, clock, slot->l7.get(), slot->policy.get(),
           policy != nullptr ? &policy->handle() : nullptr));
+      slot->stages.back()->set_flow_snapshot(slot->flow_snapshot.get());
+      slot->stages.back()->set_evidence(slot->evidence.get());
     };
     if (replay) {
       for (std::size_t i = 0; i < opened.size(); ++i) {
@@ -293,7 +320,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
 
   std::vector<std::string> port_names;
   for (const auto& p : ports) port_names.push_back(p.name);
-  EventDrain drain(eve, port_names, report, options.observer, policy.get());
+  EventDrain drain(eve, outputs, port_names, report, options.observer, policy.get());
 
   platform::install_signal_handlers();
   const std::uint64_t start_tsc = rte_rdtsc();
@@ -316,15 +343,57 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       }
     }
     s.uptime_s = (wall_now_ns() - start_wall) / 1'000'000'000ULL;
+    if (evidence != nullptr) {
+      s.evidence.files_written = evidence->files_written();
+      s.evidence.write_errors = evidence->write_errors();
+    }
     return s;
   };
+  std::unique_ptr<SensorApi> api;
+  if (config.api.enabled && !replay) {
+    SensorView view;
+    view.config = &config;
+    view.version = options.version;
+    view.mode = mode;
+    view.ports = ports;
+    view.opened = opened;
+    for (const auto& slot : slots) {
+      view.counters.push_back(&slot->counters);
+      view.flow_snapshots.push_back(slot->flow_snapshot.get());
+    }
+    view.policy = policy.get();
+    view.totals = snapshot;
+    if (evidence != nullptr) {
+      view.evidence_path = [writer = evidence.get()](std::uint64_t id) { return writer->evidence_path(id); };
+    }
+    view.start_wall_ns = start_wall;
+    try {
+      api = std::make_unique<SensorApi>(config.api, std::move(view));
+    } catch (...) {
+      // A refused token file or a busy address: stop the workers first.
+      for (auto& slot : slots) slot->stop.store(true, std::memory_order_relaxed);
+      rte_eal_mp_wait_lcore();
+      throw;
+    }
+    drain.set_api(api.get());
+  }
   events::Event stats_event;
   auto write_stats = [&]() {
     const StatsSnapshot counts = snapshot();
     render_stats_event(counts, wall_now_ns(), stats_event);
     if (policy != nullptr) policy->render_stats(counts, *stats_event.mutable_stats()->mutable_policy());
+    std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>> output_counts;
+    outputs.counts(output_counts);
+    for (const auto& [name, sent_dropped] : output_counts) {
+      events::OutputStats& o = *stats_event.mutable_stats()->add_outputs();
+      o.set_name(name);
+      o.set_sent(sent_dropped.first);
+      o.set_dropped(sent_dropped.second);
+    }
     eve.write(stats_event);
+    if (outputs.any()) outputs.write(stats_event, eve.last_json(), wall_now_ns());
     eve.flush();
+    outputs.flush();
   };
 
   std::uint64_t next_stats = config.eve.stats_interval_s == 0
@@ -334,6 +403,9 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   for (;;) {
     unsigned moved = 0;
     for (auto& slot : slots) moved += drain.drain(slot->l7_events.get(), *slot->events);
+    for (auto& slot : slots) {
+      if (slot->evidence_ring != nullptr) moved += evidence->drain(*slot->evidence_ring);
+    }
     const bool all_finished = std::all_of(slots.begin(), slots.end(),
                                           [](const auto& s) { return s->finished.load(std::memory_order_acquire); });
     if (all_finished) break;
@@ -343,19 +415,22 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       for (auto& slot : slots) slot->stop.store(true, std::memory_order_relaxed);
     }
     if (platform::take_reload_request()) {
-      if (policy != nullptr) {
-        policy->reload(snapshot());
-      } else {
-        platform::log_warning("SIGHUP: no policy is configured (policy: in the config file); nothing to reload");
-      }
+      // SIGHUP also reopens the EVE file, for logrotate's move-then-signal.
+      if (eve.reopen()) platform::log_notice("SIGHUP: reopened " + eve.path());
+      (void)outputs.reopen();
+      if (policy != nullptr) (void)policy->reload(snapshot());
     }
     if (policy != nullptr) policy->reclaim();
     const std::uint64_t now = wall_now_ns();
+    if (api != nullptr) api->tick(now);
+    eve.tick(now / 1'000'000'000ULL);
+    outputs.tick(now / 1'000'000'000ULL);
     if (now >= next_stats) {
       write_stats();
       next_stats = now + config.eve.stats_interval_s * 1'000'000'000ULL;
     } else if (now - last_flush > 1'000'000'000ULL) {
       eve.flush();
+      outputs.flush();
       last_flush = now;
     }
     if (moved == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -363,8 +438,17 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   rte_eal_mp_wait_lcore();
   const std::uint64_t end_tsc = rte_rdtsc();
   for (auto& slot : slots) drain.drain_all(slot->l7_events.get(), *slot->events);
+  // The workers ended every flow, so every evidence got its last record;
+  // finish_all completes any whose last record a full ring lost (live).
+  for (auto& slot : slots) {
+    if (slot->evidence_ring == nullptr) continue;
+    while (evidence->drain(*slot->evidence_ring) != 0) {
+    }
+  }
+  if (evidence != nullptr) evidence->finish_all();
   report.totals = snapshot();
   write_stats();
+  if (api != nullptr) api->stop();
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
   report.events_written = eve.written();
   if (policy != nullptr) report.policy_source = policy->current().source();

@@ -22,6 +22,8 @@ struct SensorOptions {
   // Sees every event after it was written to the outputs (management
   // thread; e.g. the learn mode).
   std::function<void(const events::Event&)> observer;
+  // segward's version, for the REST API's status.
+  std::string version;
 };
 
 // What a run saw, for the human summary printed at the end.

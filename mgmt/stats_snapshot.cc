@@ -74,6 +74,10 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out,
   pol.alerts += pin.alerts.get();
   pol.alerts_dropped += pin.alerts_dropped.get();
   for (std::size_t i = 0; i < pol.violations.size(); ++i) pol.violations[i] += pin.violations[i].get();
+  out.evidence.packets_recorded += c.evidence.packets_recorded.get();
+  out.evidence.alerts += c.evidence.alerts.get();
+  out.evidence.no_slot += c.evidence.no_slot.get();
+  out.evidence.records_dropped += c.evidence.records_dropped.get();
   if (!with_rules) return;
   constexpr std::size_t kSlots = dataplane::WorkerCounters::Policy::kRuleSlots;
   pol.rule_flows.resize(kSlots);

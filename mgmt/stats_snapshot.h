@@ -47,6 +47,11 @@ struct StatsSnapshot {
     std::vector<std::uint64_t> rule_flows, rule_packets;  // by rule slot (WorkerCounters::Policy); empty without a policy
   } policy;
 
+  struct Evidence {
+    std::uint64_t packets_recorded = 0, alerts = 0, no_slot = 0, records_dropped = 0;
+    std::uint64_t files_written = 0, write_errors = 0;  // the management thread's (mgmt/evidence_writer.h)
+  } evidence;
+
   [[nodiscard]] std::uint64_t decode_error_total() const;
 };
 

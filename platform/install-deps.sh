@@ -15,6 +15,8 @@ packages=(
   zookeeperd zookeeper-bin libzookeeper-java libslf4j-java default-jre-headless python3 python3-kazoo
   # Mesos traffic: mesos-go (an independent libprocess messenger and scheduler driver), curl
   golang-go golang-github-mesos-mesos-go-dev curl python3-protobuf
+  # the REST API (cpp-httplib with OpenSSL), its tests: Prometheus + promtool, Node.js for the OpenAPI validator
+  libcpp-httplib-dev libssl-dev prometheus nodejs
   # benchmarks
   valgrind
 )
@@ -29,6 +31,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm (a package of its own); NodeSource's
+# nodejs carries npm and conflicts with Debian's npm package.
+command -v npm >/dev/null || dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed" || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps.sh: all ${#packages[@]} packages present"
   exit 0

@@ -274,7 +274,9 @@ int main(int argc, char** argv) {
       return run_learn(config, captures, duration_s, proposal_path, eve_path);
     }
     if (*run) {
-      const auto report = segward::mgmt::run_sensor(config, {});
+      segward::mgmt::SensorOptions options;
+      options.version = SEGWARD_VERSION;
+      const auto report = segward::mgmt::run_sensor(config, options);
       // One machine-readable line for operators and the benchmark script.
       const double secs = report.dataplane_seconds;
       std::fprintf(stderr, "dataplane: %llu packets in %.3f s (%.0f packets/s)\n",

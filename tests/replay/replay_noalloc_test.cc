@@ -47,8 +47,9 @@ int run_counted(void* arg) {
 
 // Returns the events the L7 engine produced (Mesos, ZooKeeper, TLS,
 // anomalies, and alerts when `policy_file` names a policy to judge by).
+// `evidence`: alerts also get their packets recorded and handed over.
 std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity,
-                               const std::string& policy_file = "") {
+                               const std::string& policy_file = "", bool evidence = false) {
   const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
   EXPECT_GT(scan.packets, 0u);
   EXPECT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
@@ -83,6 +84,19 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
     judge = std::make_unique<dataplane::WorkerPolicy>(0, false, 0, &l7_events, counters, pool, true);
   }
   dataplane::Worker worker(setup, flows, events, counters, clock, &l7, judge.get(), handle.get());
+  std::unique_ptr<dataplane::EvidenceRing> evidence_ring;
+  std::unique_ptr<dataplane::EvidenceRecorder> recorder;
+  if (evidence && judge != nullptr) {
+    evidence_ring = std::make_unique<dataplane::EvidenceRing>("evidence_" + vdev_name.substr(vdev_name.size() - 1), 256, 0);
+    // A small history: slots run out, which must not allocate either.
+    recorder = std::make_unique<dataplane::EvidenceRecorder>(dataplane::EvidenceLimits{16, 16, 1 << 20}, flow_capacity,
+                                                             0, *evidence_ring, counters, true, 0);
+    judge->set_evidence(recorder.get());
+    l7.record_session_flows(true);
+    worker.set_evidence(recorder.get());
+  }
+  std::uint64_t evidence_records = 0;
+  auto evidence_record = std::make_unique<dataplane::EvidenceRecord>();
 
   std::atomic<bool> stop{false};
   WorkerRun run{&worker, &stop};
@@ -103,6 +117,7 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
       }
     }
     while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
+    while (evidence_ring != nullptr && evidence_ring->pop(evidence_record.get(), 1) == 1) ++evidence_records;
     if (done) break;
     std::this_thread::yield();
   }
@@ -122,6 +137,13 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   if (!policy_file.empty()) {
     EXPECT_GT(counters.policy.alerts.get(), 0u);
   }
+  if (recorder != nullptr) {
+    while (evidence_ring->pop(evidence_record.get(), 1) == 1) ++evidence_records;
+    EXPECT_EQ(counters.evidence.alerts.get(), counters.policy.alerts.get()) << "every alert got evidence";
+    EXPECT_GT(counters.evidence.packets_recorded.get(), 0u);
+    EXPECT_GE(evidence_records, counters.evidence.alerts.get());
+    EXPECT_EQ(counters.evidence.records_dropped.get(), 0u);
+  }
   return mesos_events;
 }
 
@@ -135,6 +157,14 @@ TEST(ReplayNoAlloc, PolicyJudgingAndAlertsAllocateNothing) {
   // classified (rte_acl), every request checked, alerts raised.
   EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc5", 65536,
                              SEGWARD_SOURCE_DIR "/mgmt/policies/default.yaml"),
+            50u);
+}
+
+TEST(ReplayNoAlloc, EvidenceRecordingAllocatesNothing) {
+  // The same with evidence on: every ZooKeeper flow's packets recorded,
+  // each alert's handed to the management side.
+  EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc6", 65536,
+                             SEGWARD_SOURCE_DIR "/mgmt/policies/default.yaml", true),
             50u);
 }
 

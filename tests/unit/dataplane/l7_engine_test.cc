@@ -11,6 +11,7 @@
 
 #include "dataplane/flow_key.h"
 #include "decoders/libprocess/messages.pb.h"
+#include "tests/support/unique_name.h"
 #include "tests/unit/net/frame_builder.h"
 
 namespace segward::dataplane {
@@ -18,10 +19,7 @@ namespace {
 
 namespace nt = net::testing;
 
-std::string unique(const char* stem) {
-  static std::atomic<int> n{0};
-  return std::string(stem) + std::to_string(n++);
-}
+constexpr auto unique = test::unique_name;
 
 // One TCP connection between a client 10.0.0.1:40000 and a server
 // 10.0.0.2:5050 (frame_builder's addresses), fed packet by packet.

@@ -23,6 +23,7 @@
 #include "dataplane/worker.h"
 #include "dataplane/worker_policy.h"
 #include "platform/mbuf_clock.h"
+#include "tests/support/unique_name.h"
 #include "tests/unit/net/frame_builder.h"
 #include "tests/unit/zookeeper/zk_test_support.h"
 
@@ -33,10 +34,7 @@ namespace nt = net::testing;
 namespace zt = zookeeper::testing;
 using policy::Action;
 
-std::string unique(const char* stem) {
-  static std::atomic<int> n{0};
-  return std::string(stem) + std::to_string(n++);
-}
+constexpr auto unique = test::unique_name;
 
 rte_mempool* test_pool() {
   static rte_mempool* pool = rte_pktmbuf_pool_create("policy_test_pool", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);

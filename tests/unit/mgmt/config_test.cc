@@ -69,8 +69,55 @@ TEST(Config, UnknownKeyIsLocatedAndListsTheValidOnes) {
   EXPECT_EQ("segward.yaml:3:3: dataplane.wokers: unknown key (expected one of: mode, workers, mbufs, mbuf_cache, "
             "malformed, ports, event_ring)",
             error_of("dataplane:\n  mode: tap\n  wokers: 2\n"));
-  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs, policy)",
+  EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs, api, metrics, "
+            "evidence, policy)",
             error_of("outputz: {}\n"));
+}
+
+TEST(Config, ApiMetricsAndEvidenceSections) {
+  const Config c = parse_config(
+      "api: {listen: '[::1]:9443', tokens: tokens, tls: {cert: c.pem, key: k.pem}, alert_buffer: 500}\n"
+      "metrics: {listen: ':9400'}\n"
+      "evidence: {dir: ev, packets_before: 4, packets_after: 0}\n",
+      "/etc/segward/segward.yaml");
+  EXPECT_TRUE(c.api.enabled);
+  EXPECT_EQ("::1", c.api.listen.host);
+  EXPECT_EQ(9443, c.api.listen.port);
+  EXPECT_EQ("/etc/segward/tokens", c.api.tokens_path);  // relative to the config file
+  EXPECT_EQ("/etc/segward/c.pem", c.api.tls_cert);
+  EXPECT_EQ(500u, c.api.alert_buffer);
+  EXPECT_TRUE(c.api.metrics_listener);
+  EXPECT_EQ("127.0.0.1", c.api.metrics_listen.host);
+  EXPECT_EQ(9400, c.api.metrics_listen.port);
+  EXPECT_TRUE(c.evidence.enabled);
+  EXPECT_EQ("/etc/segward/ev", c.evidence.dir);
+  EXPECT_EQ(4u, c.evidence.packets_before);
+  EXPECT_EQ(0u, c.evidence.packets_after);
+  EXPECT_FALSE(parse_config("", "x.yaml").api.enabled);
+}
+
+TEST(Config, ApiAndOutputErrorsAreLocated) {
+  EXPECT_EQ("segward.yaml:1:6: api.tokens: required: a file of 'ROLE TOKEN' lines (mode 0600)",
+            error_of("api: {listen: ':8080'}\n"));
+  EXPECT_EQ("segward.yaml:1:15: api.listen: expected HOST:PORT, e.g. 127.0.0.1:8080; got '8080'",
+            error_of("api: {listen: '8080', tokens: t}\n"));
+  EXPECT_EQ("segward.yaml:1:15: api.listen: expected a port number 0-65535 after the colon; got '99999'",
+            error_of("api: {listen: 'h:99999', tokens: t}\n"));
+  EXPECT_EQ("segward.yaml:1:23: api.tls: needs both cert and key (PEM files)",
+            error_of("api: {tokens: t, tls: {cert: c}}\n"));
+  EXPECT_EQ("segward.yaml:1:29: outputs.syslog.address: expected udp://HOST:PORT, tcp://HOST:PORT or unix:/PATH, "
+            "got 'syslog.example:514'",
+            error_of("outputs: {syslog: {address: syslog.example:514}}\n"));
+  EXPECT_EQ("segward.yaml:1:54: outputs.syslog.facility: unknown facility 'local9' (kern .. local7)",
+            error_of("outputs: {syslog: {address: 'udp://h:514', facility: local9}}\n"));
+  EXPECT_EQ("segward.yaml:1:60: outputs.syslog.events[1]: unknown event type 'alerts' (flow, stats, mesos, "
+            "zookeeper, tls, anomaly, alert)",
+            error_of("outputs: {syslog: {address: 'udp://h:514', events: [alert, alerts]}}\n"));
+  EXPECT_EQ("segward.yaml:1:21: outputs.protobuf: needs exactly one of path (a file) or address (unix:/PATH or "
+            "tcp://HOST:PORT)",
+            error_of("outputs: {protobuf: {events: all}}\n"));
+  EXPECT_EQ("segward.yaml:1:25: outputs.eve.rotate: needs size_mb (MiB) or interval (seconds), or both",
+            error_of("outputs: {eve: {rotate: {keep: 3}}}\n"));
 }
 
 TEST(Config, WrongTypeIsLocatedWithTheKeyPath) {
