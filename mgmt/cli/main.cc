@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataplane/policy/compiled_policy.h"
+#include "mgmt/api/token_store.h"
 #include "mgmt/capture_file.h"
 #include "mgmt/cli/summary.h"
 #include "mgmt/config.h"
@@ -251,6 +252,18 @@ int main(int argc, char** argv) {
                     counted(p.rules.size(), "rule").c_str(), std::string(segward::policy::action_name(p.default_action)).c_str());
       } else {
         std::printf("%s: ok (no policy)\n", config_path.c_str());
+      }
+      if (config.api.enabled) {
+        // The token file is read (and its mode checked) as `run` would.
+        try {
+          const auto tokens = segward::api::TokenStore::load(config.api.tokens_path);
+          std::printf("api: %s://%s:%u, %s\n", config.api.tls_cert.empty() ? "http" : "https",
+                      config.api.listen.host.c_str(), static_cast<unsigned>(config.api.listen.port),
+                      counted(tokens.size(), "token").c_str());
+        } catch (const segward::StartupError& e) {
+          std::fprintf(stderr, "segward: %s\n", e.what());
+          return kExitConfig;
+        }
       }
       return kExitOk;
     }

@@ -53,6 +53,15 @@ policy: policy.yaml
 api: {listen: "127.0.0.1:0", tokens: tokens}
 YAML
 
+echo "== check-config reads the token file as run does"
+"$BIN" check-config "$TMP/segward.yaml" >"$TMP/check.out" 2>&1 || fail "check-config refused the config: $(cat "$TMP/check.out")"
+grep -qx 'api: http://127.0.0.1:0, 2 tokens' "$TMP/check.out" || fail "check-config: $(cat "$TMP/check.out")"
+chmod 644 "$TMP/tokens"
+rc=0; "$BIN" check-config "$TMP/segward.yaml" >"$TMP/check.out" 2>&1 || rc=$?
+[[ $rc -eq 2 ]] && grep -q 'chmod 600' "$TMP/check.out" || fail "check-config with a 0644 token file: exit $rc, $(cat "$TMP/check.out")"
+chmod 600 "$TMP/tokens"
+echo "ok: check-config"
+
 echo "== segward run"
 "$BIN" run --config "$TMP/segward.yaml" 2>"$TMP/err" &
 SEG_PID=$!
