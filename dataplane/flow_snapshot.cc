@@ -21,8 +21,8 @@ std::uint64_t sort_key(const Flow& f, FlowSort sort) {
 }  // namespace
 
 bool FlowSnapshot::ask(unsigned top, FlowSort sort, std::chrono::milliseconds timeout) {
-  top_ = std::min(top, kMaxTop);
-  sort_ = sort;
+  top_.store(std::min(top, kMaxTop), std::memory_order_relaxed);
+  sort_.store(sort, std::memory_order_relaxed);
   const std::uint32_t ticket = asked_.load(std::memory_order_relaxed) + 1;
   asked_.store(ticket, std::memory_order_release);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -35,6 +35,8 @@ bool FlowSnapshot::ask(unsigned top, FlowSort sort, std::chrono::milliseconds ti
 
 void FlowSnapshot::answer(const FlowTable& table) {
   const std::uint32_t ticket = asked_.load(std::memory_order_acquire);
+  const unsigned top = top_.load(std::memory_order_relaxed);
+  const FlowSort sort = sort_.load(std::memory_order_relaxed);
   // A min-heap of the best `top_` so far, on (key, position in entries_):
   // no allocation, N log top.
   std::array<std::pair<std::uint64_t, std::uint16_t>, kMaxTop> heap;
@@ -43,10 +45,10 @@ void FlowSnapshot::answer(const FlowTable& table) {
   std::uint64_t active = 0;
   table.for_each_flow([&](const Flow& f) {
     ++active;
-    if (top_ == 0) return;
-    const std::uint64_t key = sort_key(f, sort_);
+    if (top == 0) return;
+    const std::uint64_t key = sort_key(f, sort);
     std::uint16_t slot;
-    if (size < top_) {
+    if (size < top) {
       slot = static_cast<std::uint16_t>(size);
       heap[size++] = {key, slot};
     } else if (key > heap[0].first) {

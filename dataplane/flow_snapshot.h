@@ -45,8 +45,10 @@ class FlowSnapshot {
 
  private:
   std::atomic<std::uint32_t> asked_{0}, answered_{0};
-  unsigned top_ = 0;  // written before asked_ is released
-  FlowSort sort_ = FlowSort::kBytes;
+  // Written before asked_ is released; atomic because a worker may still be
+  // answering an ask that timed out when the next one writes them.
+  std::atomic<unsigned> top_{0};
+  std::atomic<FlowSort> sort_{FlowSort::kBytes};
   unsigned count_ = 0;
   std::uint64_t active_ = 0;
   std::array<FlowSnapshotEntry, kMaxTop> entries_{};
