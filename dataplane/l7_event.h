@@ -57,6 +57,11 @@ struct PolicyAlert {
   std::uint8_t trigger = 0;       // L7EventKind of the message in the union (kMesos, kZookeeper), 0: none
   bool evidence = false;          // its packets are being written as evidence (mgmt/evidence_writer.h)
   std::uint64_t id = 0;           // unique in the run: (per-worker sequence << 8) | worker
+  // A summary (alert_summaries.h): this many alerts like this one (same
+  // rule, generation, condition, action) found the ring full between
+  // `first_ns` and the record's time; the record's flow is the first of them.
+  std::uint32_t suppressed = 0;
+  std::uint64_t first_ns = 0;
 };
 
 // A connection to a port configured to carry one protocol (l7.expected)

@@ -107,8 +107,10 @@ struct alignas(64) WorkerCounters {
     Counter packets_dropped;       // judged and dropped (inline)
     Counter resets_sent;           // TCP RST frames sent (two per reset flow)
     Counter resets_failed;         // no mbuf or TX queue full: RST not sent
-    Counter alerts;                // alert events handed to the management thread
-    Counter alerts_dropped;        // alert ring full (live mode only)
+    Counter alerts;                // alert events handed to the management thread (summaries not included)
+    Counter alerts_dropped;        // alert ring full and no summary slot free (live mode only): lost
+    Counter alerts_suppressed;     // alert ring full (live mode only): folded into a summary alert
+    Counter alert_summaries;       // summary alert events handed over (not in `alerts`)
     Counter violations[16];        // by policy::Condition (index 0 unused)
     Counter generation;            // gauge: the policy generation this worker runs
     std::unique_ptr<Counter[]> rule_packets = std::make_unique<Counter[]>(kRuleSlots);

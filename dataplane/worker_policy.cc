@@ -80,6 +80,22 @@ Verdict WorkerPolicy::verdict(Flow& flow, const net::PacketLayers& p, const std:
   return Verdict::kDrop;
 }
 
+void WorkerPolicy::flush_summaries() {
+  if (alerts_ == nullptr) return;
+  const unsigned sent = summaries_.flush([this](const AlertSummaries::Pending& p) {
+    return alerts_->emplace(lossless_, [&](L7EventRecord& r) {
+      r.kind = L7EventKind::kAlert;
+      r.worker = worker_;
+      r.timestamp_ns = p.last_ns;
+      r.flow_id = p.flow_id;
+      r.endpoints = p.from;
+      r.alert = p.alert;
+      r.clear_payload();
+    });
+  });
+  if (sent != 0) counters_.policy.alert_summaries.add(sent);
+}
+
 void WorkerPolicy::send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link) {
   // One toward where the packet was going (in place of it), one back to
   // its sender, so both ends drop the connection at once.

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 
+#include "dataplane/alert_summaries.h"
 #include "dataplane/event_ring.h"
 #include "dataplane/evidence/evidence_recorder.h"
 #include "dataplane/flow.h"
@@ -36,10 +37,15 @@ class WorkerPolicy {
   void begin_pass(const policy::PolicySnapshot* snapshot) {
     snapshot_ = snapshot;
     policy_ = snapshot != nullptr ? snapshot->policy : nullptr;
+    if (!summaries_.empty()) [[unlikely]] flush_summaries();
   }
   [[nodiscard]] bool active() const { return policy_ != nullptr; }
   [[nodiscard]] const policy::CompiledPolicy& policy() const { return *policy_; }
-  void set_stopping() { lossless_ = true; }
+  // From now on alerts wait for room in the ring; pending summaries go first.
+  void set_stopping() {
+    lossless_ = true;
+    flush_summaries();
+  }
   // Alerts get evidence from `evidence` (null: none).
   void set_evidence(EvidenceRecorder* evidence) { evidence_ = evidence; }
 
@@ -80,6 +86,7 @@ class WorkerPolicy {
   template <class Fill>
   void raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
              policy::Condition condition, L7EventKind trigger, Fill&& fill);
+  void flush_summaries();
   void send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
   bool send_reset(const net::PacketLayers& p, const std::uint8_t* frame, bool toward_sender, std::uint16_t port);
   [[nodiscard]] static std::size_t rule_slot(std::uint16_t rule) {
@@ -97,6 +104,7 @@ class WorkerPolicy {
   const policy::CompiledPolicy* policy_ = nullptr;
   EvidenceRecorder* evidence_ = nullptr;
   std::uint64_t alerts_raised_ = 0;  // this worker's alert sequence
+  AlertSummaries summaries_;         // alerts the full ring could not take, until it can
 };
 
 template <class Fill>
@@ -108,13 +116,7 @@ void WorkerPolicy::raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_
   const std::uint64_t id = (++alerts_raised_ << 8) | (worker_ & 0xff);
   const std::uint32_t rule_id = policy_->rule(flow.rule).id;
   const bool evidence = evidence_ != nullptr && evidence_->alerted(flow, id, rule_id);
-  const bool written = alerts_->emplace(lossless_, [&](L7EventRecord& r) {
-    r.kind = L7EventKind::kAlert;
-    r.worker = worker_;
-    r.timestamp_ns = now_ns;
-    r.flow_id = flow.flow_id;
-    r.endpoints = from;
-    r.alert = PolicyAlert{rule_id,
+  const PolicyAlert alert{rule_id,
                           flow.rule,
                           snapshot_->generation,
                           static_cast<std::uint8_t>(action),
@@ -124,9 +126,24 @@ void WorkerPolicy::raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_
                           static_cast<std::uint8_t>(trigger),
                           evidence,
                           id};
+  // Behind pending summaries the ring is full anyway: fold this one in too,
+  // so that a summary never reports alerts older than one written after it.
+  const bool written = summaries_.empty() && alerts_->emplace(lossless_, [&](L7EventRecord& r) {
+    r.kind = L7EventKind::kAlert;
+    r.worker = worker_;
+    r.timestamp_ns = now_ns;
+    r.flow_id = flow.flow_id;
+    r.endpoints = from;
+    r.alert = alert;
     fill(r);
   });
-  (written ? counters_.policy.alerts : counters_.policy.alerts_dropped).add();
+  if (written) {
+    counters_.policy.alerts.add();
+  } else if (summaries_.add(alert, from, flow.flow_id, now_ns)) {
+    counters_.policy.alerts_suppressed.add();
+  } else {
+    counters_.policy.alerts_dropped.add();
+  }
 }
 
 template <class Fill>

@@ -4,6 +4,7 @@
 // metadata next to its alerts.
 #include "dataplane/flow.h"
 #include "dataplane/policy/compiled_policy.h"
+#include "mgmt/eve_writer.h"
 #include "mgmt/event_renderer.h"
 #include "mgmt/evidence_writer.h"
 #include "mgmt/l7_event_common.h"
@@ -32,6 +33,10 @@ void render_alert_event(const dataplane::L7EventRecord& r, const std::vector<std
   alert.set_id(a.id);
   // Named now, written once its packets after the alert have passed.
   if (a.evidence) alert.set_evidence(evidence_file_name(a.id));
+  if (a.suppressed != 0) {
+    alert.set_suppressed(a.suppressed);
+    alert.set_suppressed_since(format_eve_time(a.first_ns));
+  }
   const auto action = static_cast<policy::Action>(a.action);
   alert.set_policy_action(std::string(policy::action_name(action)));
   const auto condition = static_cast<policy::Condition>(a.condition);

@@ -101,6 +101,8 @@ void PolicyRuntime::render_stats(const StatsSnapshot& counts, events::PolicyStat
   out.set_resets_failed(c.resets_failed);
   out.set_alerts(c.alerts);
   out.set_alerts_dropped(c.alerts_dropped);
+  out.set_alerts_suppressed(c.alerts_suppressed);
+  out.set_alert_summaries(c.alert_summaries);
   for (std::size_t i = 1; i < policy::kConditionCount; ++i) {
     if (c.violations[i] != 0) {
       (*out.mutable_violations())[std::string(policy::condition_name(static_cast<policy::Condition>(i)))] =

@@ -73,6 +73,8 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out,
   pol.resets_failed += pin.resets_failed.get();
   pol.alerts += pin.alerts.get();
   pol.alerts_dropped += pin.alerts_dropped.get();
+  pol.alerts_suppressed += pin.alerts_suppressed.get();
+  pol.alert_summaries += pin.alert_summaries.get();
   for (std::size_t i = 0; i < pol.violations.size(); ++i) pol.violations[i] += pin.violations[i].get();
   out.evidence.packets_recorded += c.evidence.packets_recorded.get();
   out.evidence.alerts += c.evidence.alerts.get();

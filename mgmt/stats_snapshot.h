@@ -43,6 +43,7 @@ struct StatsSnapshot {
   struct Policy {
     std::uint64_t flows_classified = 0, packets_unclassified = 0, packets_dropped = 0;
     std::uint64_t resets_sent = 0, resets_failed = 0, alerts = 0, alerts_dropped = 0;
+    std::uint64_t alerts_suppressed = 0, alert_summaries = 0;
     std::array<std::uint64_t, 16> violations{};
     std::vector<std::uint64_t> rule_flows, rule_packets;  // by rule slot (WorkerCounters::Policy); empty without a policy
   } policy;

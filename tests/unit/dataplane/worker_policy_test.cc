@@ -103,6 +103,7 @@ struct PolicyWorker : ::testing::Test {
   std::uint16_t ports[2] = {0, 0};
 
   Verdict pass_verdict = Verdict::kForward;  // what an allowed packet gets in the mode started
+  bool lossless = true;  // replay: alerts wait for the ring; false: live, a full ring folds them into summaries
 
   void start(const policy::Policy& p, Mode mode, bool with_ports = false) {
     pass_verdict = mode == Mode::kInline ? Verdict::kForward : Verdict::kObserve;
@@ -136,7 +137,7 @@ struct PolicyWorker : ::testing::Test {
     } else {
       link = PortLink{0, mode == Mode::kInline ? std::uint16_t{1} : kNoTxPort, 0};
     }
-    wp = std::make_unique<WorkerPolicy>(0, mode == Mode::kInline, 0, l7_events.get(), counters, test_pool(), true);
+    wp = std::make_unique<WorkerPolicy>(0, mode == Mode::kInline, 0, l7_events.get(), counters, test_pool(), lossless);
     WorkerSetup setup;
     setup.mode = mode;
     setup.links = {link};
@@ -378,6 +379,41 @@ TEST_F(PolicyWorker, AClassifiedFlowIsJudgedOnceNotPerPacket) {
   EXPECT_EQ(counters.policy.flows_classified.get(), classified);
   EXPECT_EQ(counters.policy.rule_packets[0].get(), 11u);
 }
+
+TEST_F(PolicyWorker, LiveAlertsThatFindTheRingFullBecomeOneSummaryAlert) {
+  lossless = false;
+  start(zk_policy(), Mode::kInline);
+  // 300 rogue connections, each dropped by the default with an alert; the
+  // ring (256 slots) takes 255 of them.
+  for (int i = 0; i < 300; ++i) {
+    ZkClient rogue{*this, static_cast<std::uint8_t>(100 + i % 100), static_cast<std::uint16_t>(40000 + i)};
+    ASSERT_EQ(Verdict::kDrop, rogue.syn());
+  }
+  EXPECT_EQ(255u, counters.policy.alerts.get());
+  EXPECT_EQ(45u, counters.policy.alerts_suppressed.get());
+  EXPECT_EQ(0u, counters.policy.alerts_dropped.get());
+  const auto first = alerts();
+  ASSERT_EQ(255u, first.size());
+  for (const auto& a : first) EXPECT_EQ(0u, a.alert.suppressed);
+
+  pass();  // the next loop pass finds room: the summary goes
+  const auto summary = alerts();
+  ASSERT_EQ(1u, summary.size());
+  const PolicyAlert& s = summary[0].alert;
+  EXPECT_EQ(45u, s.suppressed);
+  EXPECT_EQ(policy::kDefaultRule, s.rule);
+  EXPECT_TRUE(s.blocked);
+  EXPECT_LT(s.first_ns, summary[0].timestamp_ns);  // the first and the last of the 45
+  EXPECT_GT(s.first_ns, first.back().timestamp_ns);
+  EXPECT_EQ(1u, counters.policy.alert_summaries.get());
+
+  // The ring has room again: the next alert is written on its own.
+  ZkClient late{*this, 250, 50000};
+  ASSERT_EQ(Verdict::kDrop, late.syn());
+  ASSERT_EQ(1u, alerts().size());
+  EXPECT_EQ(256u, counters.policy.alerts.get());
+}
+
 
 }  // namespace
 }  // namespace segward::dataplane
