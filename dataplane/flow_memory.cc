@@ -8,11 +8,11 @@
 
 namespace segward::dataplane {
 
-FlowMemory::FlowMemory(const char* what, std::size_t bytes, int socket_id)
+FlowMemory::FlowMemory(const char* what, std::size_t bytes, int socket_id, const char* knob)
     : data_(rte_zmalloc_socket(what, bytes == 0 ? 128 : bytes, 128, socket_id)) {
   if (data_ == nullptr) {
     throw StartupError(std::string("cannot allocate ") + std::to_string(bytes) + " bytes for the " + what +
-                       " (lower flow.capacity or give the EAL more memory with -m)");
+                       " (lower " + knob + " or give the EAL more memory with -m)");
   }
 }
 

@@ -13,8 +13,9 @@ namespace segward::dataplane {
 class FlowMemory {
  public:
   // 128-byte aligned (a Flow is one 128-byte block). Throws StartupError
-  // naming `what` when the EAL has not that much memory left.
-  FlowMemory(const char* what, std::size_t bytes, int socket_id);
+  // naming `what` and the setting to lower (`knob`) when the EAL has not
+  // that much memory left.
+  FlowMemory(const char* what, std::size_t bytes, int socket_id, const char* knob = "flow.capacity");
   ~FlowMemory();
   FlowMemory(const FlowMemory&) = delete;
   FlowMemory& operator=(const FlowMemory&) = delete;

@@ -18,7 +18,7 @@ PacketHistory::PacketHistory(std::uint32_t flow_capacity, std::uint32_t depth, s
       rings_(slots_for(depth_, memory_bytes)),
       slot_of_(flow_capacity, kNoSlot),
       memory_("evidence packet history", static_cast<std::size_t>(rings_.size()) * depth_ * sizeof(CapturedPacket),
-              socket_id),
+              socket_id, "evidence.memory_mb"),
       entries_(static_cast<CapturedPacket*>(memory_.get())) {
   free_.reserve(rings_.size());
   // Popped from the top: slot 0 first, so few pages are touched while few flows are recorded.
