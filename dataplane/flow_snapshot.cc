@@ -61,6 +61,7 @@ void FlowSnapshot::answer(const FlowTable& table) {
     std::push_heap(heap.begin(), heap.begin() + size, worse);
     FlowSnapshotEntry& e = entries_[slot];
     e.record = make_flow_record(f, FlowEndReason::kShutdown);
+    e.key = key;
     e.rule = f.rule;
     e.policy_generation = f.policy_generation;
     e.policy_flags = f.policy_flags;

@@ -19,6 +19,7 @@ enum class FlowSort : std::uint8_t { kBytes, kPackets, kAge };
 
 struct FlowSnapshotEntry {
   FlowRecord record;  // reason unused
+  std::uint64_t key = 0;  // what it was ranked by (larger first), to merge workers' answers
   std::uint16_t rule = 0;              // Flow::rule (valid for policy_generation)
   std::uint8_t policy_generation = 0;
   std::uint8_t policy_flags = 0;       // Flow::policy_flags (worker_policy.h kPolicy*)

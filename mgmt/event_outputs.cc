@@ -1,5 +1,7 @@
 #include "mgmt/event_outputs.h"
 
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/delimited_message_util.h>
 #include <unistd.h>
 
 #include <array>
@@ -95,13 +97,11 @@ void EventOutputs::write(const events::Event& e, std::string_view json, std::uin
   }
   if ((pb_file_ != nullptr || pb_socket_ != nullptr) && wanted(pb_config_.events, e)) {
     buffer_.clear();
-    // The varint length prefix, then the message.
-    std::size_t size = e.ByteSizeLong();
-    do {
-      buffer_ += static_cast<char>((size & 0x7f) | (size > 0x7f ? 0x80 : 0));
-      size >>= 7;
-    } while (size != 0);
-    e.AppendToString(&buffer_);
+    {
+      // The varint length prefix, then the message (protobuf's own framing).
+      google::protobuf::io::StringOutputStream out(&buffer_);
+      (void)google::protobuf::util::SerializeDelimitedToZeroCopyStream(e, &out);
+    }
     if (pb_file_ != nullptr) {
       pb_file_->write(buffer_, now_ns / 1'000'000'000ULL);
       ++pb_written_;

@@ -128,7 +128,6 @@ api::FlowList SensorApi::flows(std::uint32_t top, const std::string& sort) {
                                  : sort == "age"   ? dataplane::FlowSort::kAge
                                                    : dataplane::FlowSort::kBytes;
   struct Chosen {
-    std::uint64_t key;
     std::uint32_t worker;
     dataplane::FlowSnapshotEntry entry;
   };
@@ -142,16 +141,11 @@ api::FlowList SensorApi::flows(std::uint32_t top, const std::string& sort) {
         throw api::Unavailable("worker " + std::to_string(w) + " did not answer (stopping?)");
       }
       active += s.active();
-      for (const auto& entry : s.entries()) {
-        const auto& r = entry.record;
-        const std::uint64_t key = by == dataplane::FlowSort::kPackets ? r.pkts[0] + r.pkts[1]
-                                  : by == dataplane::FlowSort::kAge   ? UINT64_MAX - r.first_ns
-                                                                      : r.bytes[0] + r.bytes[1];
-        chosen.push_back({key, static_cast<std::uint32_t>(w), entry});
-      }
+      for (const auto& entry : s.entries()) chosen.push_back({static_cast<std::uint32_t>(w), entry});
     }
   }
-  std::stable_sort(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& b) { return a.key > b.key; });
+  std::stable_sort(chosen.begin(), chosen.end(),
+                   [](const Chosen& a, const Chosen& b) { return a.entry.key > b.entry.key; });
   if (chosen.size() > top) chosen.resize(top);
 
   // Rule names belong to the policy runtime, on the management thread.

@@ -74,6 +74,7 @@ TEST(FlowSnapshot, TopFlowsByBytesPacketsAndAge) {
   EXPECT_EQ((std::vector<int>{3, 2}), sources());
   EXPECT_EQ(4u, snapshot->active());
   EXPECT_EQ(3000u, snapshot->entries()[0].record.bytes[0] + snapshot->entries()[0].record.bytes[1]);
+  EXPECT_EQ(3000u, snapshot->entries()[0].key);  // what the sensor merges workers by
 
   ASSERT_TRUE(snapshot->ask(3, FlowSort::kPackets, std::chrono::seconds(5)));
   EXPECT_EQ((std::vector<int>{3, 1, 2}), sources());
