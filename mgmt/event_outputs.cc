@@ -121,10 +121,16 @@ void EventOutputs::tick(std::uint64_t now_s) {
   if (pb_file_ != nullptr) pb_file_->tick(now_s);
 }
 
-void EventOutputs::counts(std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>>& out) const {
-  if (syslog_ != nullptr) out.push_back({"syslog", {syslog_->sent(), syslog_->dropped()}});
-  if (pb_file_ != nullptr) out.push_back({"protobuf", {pb_written_, 0}});
-  if (pb_socket_ != nullptr) out.push_back({"protobuf", {pb_socket_->sent(), pb_socket_->dropped()}});
+void EventOutputs::render_stats(events::Stats& out) const {
+  auto add = [&out](const char* name, std::uint64_t sent, std::uint64_t dropped) {
+    events::OutputStats& o = *out.add_outputs();
+    o.set_name(name);
+    o.set_sent(sent);
+    o.set_dropped(dropped);
+  };
+  if (syslog_ != nullptr) add("syslog", syslog_->sent(), syslog_->dropped());
+  if (pb_file_ != nullptr) add("protobuf", pb_written_, 0);
+  if (pb_socket_ != nullptr) add("protobuf", pb_socket_->sent(), pb_socket_->dropped());
 }
 
 }  // namespace segward::mgmt

@@ -52,8 +52,8 @@ class EventOutputs {
   void flush();
   bool reopen();  // SIGHUP: the protobuf file
   void tick(std::uint64_t now_s);
-  // Sent and dropped per output ("syslog", "protobuf"), for stats.
-  void counts(std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>>& out) const;
+  // stats.outputs: sent and dropped per output ("syslog", "protobuf").
+  void render_stats(events::Stats& out) const;
 
  private:
   SyslogConfig syslog_config_;

@@ -382,14 +382,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
     const StatsSnapshot counts = snapshot();
     render_stats_event(counts, wall_now_ns(), stats_event);
     if (policy != nullptr) policy->render_stats(counts, *stats_event.mutable_stats()->mutable_policy());
-    std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>> output_counts;
-    outputs.counts(output_counts);
-    for (const auto& [name, sent_dropped] : output_counts) {
-      events::OutputStats& o = *stats_event.mutable_stats()->add_outputs();
-      o.set_name(name);
-      o.set_sent(sent_dropped.first);
-      o.set_dropped(sent_dropped.second);
-    }
+    outputs.render_stats(*stats_event.mutable_stats());
     eve.write(stats_event);
     if (outputs.any()) outputs.write(stats_event, eve.last_json(), wall_now_ns());
     eve.flush();
