@@ -11,7 +11,7 @@ bool AlertSummaries::add(const PolicyAlert& alert, const L7Endpoints& from, std:
       continue;
     }
     const PolicyAlert& a = p.alert;
-    if (a.rule_id == alert.rule_id && a.rule == alert.rule && a.generation == alert.generation &&
+    if (a.source == alert.source && a.rule_id == alert.rule_id && a.rule == alert.rule && a.generation == alert.generation &&
         a.condition == alert.condition && a.action == alert.action && a.blocked == alert.blocked) {
       ++p.alert.suppressed;
       p.last_ns = now_ns;

@@ -1,7 +1,7 @@
 #pragma once
 // Alerts that found the alert ring full (live mode: the management thread
 // fell behind, e.g. a flood of new flows each meeting an alerting default),
-// folded into one summary per (rule, generation, condition, action): a
+// folded into one summary per (source, rule, generation, condition, action): a
 // flood of 30,000 alerts becomes a handful of EVE alerts saying "this, and
 // N more like it", instead of 30,000 silent drops. The worker hands the
 // summaries over once the ring has room again (each loop pass) and, at

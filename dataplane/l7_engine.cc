@@ -72,6 +72,49 @@ void L7Engine::start_common(L7SessionBase& s, const Flow& flow, int requests_dir
   s.requests_from = endpoints_from(flow, flow.client_is_lo == (requests_dir == kToServer));
   s.flow_id = flow.flow_id;
   s.now_ns = 0;
+  s.payload_streams = {};
+  s.payload_generation = 0;
+  s.payload_refused = 0;
+}
+
+void L7Engine::scan_payload(L7SessionBase& s, int side, std::span<const std::uint8_t> bytes, AppProto app) {
+  const signatures::RuleSet* rules = policy_->rules();
+  if (rules == nullptr || !rules->scans_payload(side)) return;
+  if (s.payload_generation != policy_->rules_generation()) {
+    // Opened under an older rule set, whose pool went (or goes) with it.
+    s.payload_streams = {};
+    s.payload_refused = 0;
+    s.payload_generation = policy_->rules_generation();
+  }
+  hs_stream_t*& stream = s.payload_streams[side];
+  if (stream == nullptr) {
+    if ((s.payload_refused & (1u << side)) != 0) return;
+    stream = rules->open_stream(side, worker_);
+    if (stream == nullptr) {
+      s.payload_refused |= static_cast<std::uint8_t>(1u << side);
+      counters_.signatures.payload_no_stream.add();
+      return;
+    }
+  }
+  counters_.signatures.payload_bytes.add(bytes.size());
+  rules->scan_stream(stream, side, bytes, worker_, [&](std::uint32_t rule) { payload_found(s, side, rule, app); });
+}
+
+void L7Engine::end_payload(L7SessionBase& s, AppProto app) {
+  const signatures::RuleSet* rules = policy_ != nullptr ? policy_->rules() : nullptr;
+  const bool current = rules != nullptr && s.payload_generation == policy_->rules_generation();
+  for (int side = 0; side < 2; ++side) {
+    if (s.payload_streams[side] != nullptr && current) {
+      rules->close_stream(s.payload_streams[side], side, worker_,
+                          [&](std::uint32_t rule) { payload_found(s, side, rule, app); });
+    }
+    s.payload_streams[side] = nullptr;
+  }
+}
+
+void L7Engine::payload_found(const L7SessionBase& s, int side, std::uint32_t rule, AppProto app) {
+  const L7Endpoints from = side == 0 ? s.requests_from : reversed(s.requests_from);
+  policy_->payload_match(rule, flow_, flow_ != nullptr ? flow_->app : app, from, s.flow_id, s.now_ns);
 }
 
 void L7Engine::probe(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame,
@@ -97,7 +140,7 @@ void L7Engine::probe(Flow& flow, int dir, const net::PacketLayers& p, const std:
     app = AppProto::kHttp;
     if (!looks_like_request(payload)) client_dir = other;
     take(http_, counters_.l7.sessions_exhausted, [&](HttpSession& s) { open_http(s); });
-  } else if (tls::looks_like_tls_client_start(payload)) {
+  } else if (tls::looks_like_tls_client_start(payload) || tls::looks_like_sslv2_client_hello(payload)) {
     app = AppProto::kTls;
     take(tls_, counters_.l7.tls_sessions_exhausted, [&](TlsSession& s) { open_tls(s); });
   } else if (zookeeper::probe_client_start(payload) != zookeeper::ZkProbe::kNo) {

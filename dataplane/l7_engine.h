@@ -117,6 +117,23 @@ class L7Engine {
   void judge_zookeeper(ZkSession& s, const zookeeper::ZkEvent& request);
   void judge_mesos(HttpSession& s, const mesos::MesosEvent& request);
   void judge_app(Flow& flow, AppProto app, std::uint64_t now_ns);
+  // The signature rules on a decoded message (WorkerPolicy::inspect);
+  // flow_ may be null (the flow ended): the alert still names the flow.
+  void inspect_zookeeper(const L7SessionBase& s, const zookeeper::ZkEvent& event, const L7Endpoints& from);
+  void inspect_tls(const TlsSession& s, const tls::TlsEvent& event);
+  // Signature payload patterns on a side's next in-order bytes (0: the
+  // client's), and at the session's end.
+  [[nodiscard]] bool payload_active() const {
+    return policy_ != nullptr && policy_->rules() != nullptr && policy_->rules()->scans_payload();
+  }
+  void scan_payload(L7SessionBase& s, int side, std::span<const std::uint8_t> bytes, AppProto app);
+  void end_payload(L7SessionBase& s, AppProto app);
+  void payload_found(const L7SessionBase& s, int side, std::uint32_t rule, AppProto app);
+  template <class Sink>
+  struct PayloadScanSink;
+  template <class Sink>
+  void reassemble_raw(L7SessionBase& s, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload,
+                      Sink& client_sink, Sink& server_sink);
 
   void finish_request(HttpSession& s, bool complete);
   void note_admin_command(HttpSession& s);

@@ -43,9 +43,15 @@ inline L7Endpoints endpoints_from(const Flow& flow, bool client_is_lo) {
   return from;
 }
 
+// Who raised an alert: the allowlist or a signature rule.
+enum class AlertSource : std::uint8_t { kPolicy = 0, kSignature = 1 };
+
 // A policy decision worth an alert (kind kAlert): a flow that met an alert,
 // drop or reset rule (or default), or a decoded message that broke its
 // rule's L7 conditions; then the union holds that message (`trigger`).
+// Or (source kSignature) a signature rule that fired on a decoded message:
+// rule_id is the signature's id, rule its index in the rule set of
+// `generation`, action kAlert.
 struct PolicyAlert {
   std::uint32_t rule_id = 0;      // the rule's id (signature_id)
   std::uint16_t rule = 0;         // its index in the policy of `generation` (policy::kDefaultRule: the default)
@@ -62,6 +68,7 @@ struct PolicyAlert {
   // `first_ns` and the record's time; the record's flow is the first of them.
   std::uint32_t suppressed = 0;
   std::uint64_t first_ns = 0;
+  AlertSource source = AlertSource::kPolicy;
 };
 
 // A connection to a port configured to carry one protocol (l7.expected)

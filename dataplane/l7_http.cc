@@ -125,6 +125,7 @@ struct L7Engine::ResponseSink {
 
 // Reassembled bytes of one direction into the HTTP parser of that side.
 struct L7Engine::HttpDirectionSink {
+  static constexpr AppProto kPayloadApp = AppProto::kHttp;  // for payload patterns
   L7Engine& engine;
   HttpSession& s;
   bool requests;  // this direction carries the requests
@@ -195,6 +196,7 @@ void L7Engine::note_admin_command(HttpSession& s) {
   zookeeper::ZkEvent& e = *admin_event_;
   if (!zookeeper::admin_command(s.request.target.view(), e)) return;
   e.x_forwarded_for = s.x_forwarded_for;
+  inspect_zookeeper(s, e, s.requests_from);
   emit(L7EventKind::kZookeeper, s.requests_from, s.flow_id, s.request_ns != 0 ? s.request_ns : s.now_ns,
        [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.zookeeper), &e, sizeof e); });
 }
@@ -240,12 +242,20 @@ void L7Engine::finish_request(HttpSession& s, bool complete) {
 }
 
 void L7Engine::judge_mesos(HttpSession& s, const mesos::MesosEvent& request) {
-  if (flow_ == nullptr || policy_ == nullptr || !policy_->wants_l7(*flow_)) return;
-  const policy::Condition broken = policy_->policy().check_mesos(flow_->rule, request);
-  if (broken == policy::Condition::kNone) return;
-  policy_->violation(*flow_, broken, L7EventKind::kMesos, s.requests_from, s.now_ns, [&](L7EventRecord& r) {
-    std::memcpy(static_cast<void*>(&r.mesos), &request, sizeof request);
-  });
+  if (policy_ == nullptr) return;
+  auto fill = [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.mesos), &request, sizeof request); };
+  if (flow_ != nullptr && policy_->wants_l7(*flow_)) {
+    const policy::Condition broken = policy_->policy().check_mesos(flow_->rule, request);
+    if (broken != policy::Condition::kNone) {
+      policy_->violation(*flow_, broken, L7EventKind::kMesos, s.requests_from, s.now_ns, fill);
+    }
+  }
+  signatures::MessageView m;
+  m.subject = signatures::Subject::kMesos;
+  m.mesos = &request;
+  m.http = &s.request;
+  policy_->inspect(m, signatures::FlowDirection::kToServer, flow_, AppProto::kMesos, s.requests_from, s.flow_id,
+                   s.now_ns, L7EventKind::kMesos, fill);
 }
 
 void L7Engine::emit_pending(HttpSession& s) {

@@ -4,6 +4,8 @@
 // client is, the flow id); the rest is its decoder's state. Sessions come
 // from fixed pools, one per protocol (session_pool.h); a Flow names its
 // session by index and its AppProto says which pool.
+#include <hs/hs.h>
+
 #include <array>
 #include <cstdint>
 
@@ -34,6 +36,11 @@ struct L7SessionBase {
   std::uint64_t flow_id = 0;
   std::uint64_t now_ns = 0;  // engine time of the packet being processed
   std::uint32_t next_free = kNoSession;
+  // Signature payload patterns: each side's stream state, from the pool of
+  // the rule set of `payload_generation` (stale after a reload: forgotten).
+  std::array<hs_stream_t*, 2> payload_streams{};
+  std::uint8_t payload_generation = 0;
+  std::uint8_t payload_refused = 0;  // bit per side: no stream state was free (counted once)
 };
 
 // A ZooKeeper client-port connection (or a four-letter word).

@@ -8,11 +8,13 @@
 namespace segward::dataplane {
 
 struct L7Engine::TlsSink final : tls::TlsEventSink {
+  static constexpr AppProto kPayloadApp = AppProto::kNone;  // for payload patterns
   L7Engine& engine;
   TlsSession& s;
   TlsSink(L7Engine& e, TlsSession& session) : engine(e), s(session) {}
 
   void on_event(const tls::TlsEvent& event) override {
+    engine.inspect_tls(s, event);
     engine.emit(L7EventKind::kTls, s.requests_from, s.flow_id, s.now_ns,
                 [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.tls), &event, sizeof event); });
   }
@@ -25,6 +27,16 @@ struct L7Engine::TlsSink final : tls::TlsEventSink {
 };
 
 void L7Engine::open_tls(TlsSession& s) { s.tls.reset(); }
+
+void L7Engine::inspect_tls(const TlsSession& s, const tls::TlsEvent& event) {
+  if (policy_ == nullptr) return;
+  signatures::MessageView m;
+  m.subject = signatures::Subject::kTls;
+  m.tls = &event;
+  policy_->inspect(m, signatures::FlowDirection::kToServer, flow_, AppProto::kTls, s.requests_from, s.flow_id,
+                   s.now_ns, L7EventKind::kTls,
+                   [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.tls), &event, sizeof event); });
+}
 
 void L7Engine::decode_tls(Flow& flow, int dir, const net::PacketLayers& p, std::span<const std::uint8_t> payload) {
   TlsSession& s = tls_[flow.session];

@@ -7,6 +7,7 @@
 namespace segward::dataplane {
 
 struct L7Engine::ZkSink final : zookeeper::ZkEventSink {
+  static constexpr AppProto kPayloadApp = AppProto::kZookeeper;  // for payload patterns
   L7Engine& engine;
   ZkSession& s;
   ZkSink(L7Engine& e, ZkSession& session) : engine(e), s(session) {}
@@ -14,6 +15,10 @@ struct L7Engine::ZkSink final : zookeeper::ZkEventSink {
   void on_event(const zookeeper::ZkEvent& event) override {
     // Notifications are the server's words; everything else the client's.
     const bool from_server = event.kind == zookeeper::ZkEventKind::kNotification;
+    // Requests and four-letter words met the rules in on_request; these kinds never pass there.
+    if (event.kind == zookeeper::ZkEventKind::kConnect || event.kind == zookeeper::ZkEventKind::kFrameTooLarge) {
+      engine.inspect_zookeeper(s, event, s.requests_from);
+    }
     engine.emit(L7EventKind::kZookeeper, from_server ? reversed(s.requests_from) : s.requests_from, s.flow_id,
                 s.now_ns, [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.zookeeper), &event, sizeof event); });
   }
@@ -39,12 +44,26 @@ void L7Engine::judge_zookeeper(ZkSession& s, const zookeeper::ZkEvent& request) 
       (request.opcode == zookeeper::opcode::kAuth || request.opcode == zookeeper::opcode::kSasl)) {
     s.authenticated = true;
   }
-  if (flow_ == nullptr || policy_ == nullptr || !policy_->wants_l7(*flow_)) return;
-  const policy::Condition broken = policy_->policy().check_zookeeper(flow_->rule, request, authenticated);
-  if (broken == policy::Condition::kNone) return;
-  policy_->violation(*flow_, broken, L7EventKind::kZookeeper, s.requests_from, s.now_ns, [&](L7EventRecord& r) {
-    std::memcpy(static_cast<void*>(&r.zookeeper), &request, sizeof request);
-  });
+  if (policy_ == nullptr) return;
+  if (flow_ != nullptr && policy_->wants_l7(*flow_)) {
+    const policy::Condition broken = policy_->policy().check_zookeeper(flow_->rule, request, authenticated);
+    if (broken != policy::Condition::kNone) {
+      policy_->violation(*flow_, broken, L7EventKind::kZookeeper, s.requests_from, s.now_ns, [&](L7EventRecord& r) {
+        std::memcpy(static_cast<void*>(&r.zookeeper), &request, sizeof request);
+      });
+    }
+  }
+  inspect_zookeeper(s, request, s.requests_from);
+}
+
+void L7Engine::inspect_zookeeper(const L7SessionBase& s, const zookeeper::ZkEvent& event, const L7Endpoints& from) {
+  if (policy_ == nullptr) return;
+  signatures::MessageView m;
+  m.subject = signatures::Subject::kZookeeper;
+  m.zookeeper = &event;
+  policy_->inspect(m, signatures::FlowDirection::kToServer, flow_, AppProto::kZookeeper, from, s.flow_id, s.now_ns,
+                   L7EventKind::kZookeeper,
+                   [&](L7EventRecord& r) { std::memcpy(static_cast<void*>(&r.zookeeper), &event, sizeof event); });
 }
 
 void L7Engine::decode_zookeeper(Flow& flow, int dir, const net::PacketLayers& p,

@@ -117,6 +117,23 @@ struct alignas(64) WorkerCounters {
     std::unique_ptr<Counter[]> rule_flows = std::make_unique<Counter[]>(kRuleSlots);
   } policy;
 
+  // Signature rules (signatures/rule_set.h, WorkerPolicy::inspect).
+  struct Signatures {
+    static constexpr std::size_t kRuleSlots = 8192;  // per-rule counts by index; later rules share the last
+    Counter messages;             // decoded messages matched against the rules
+    Counter matches;              // rules whose conditions all held (before thresholds)
+    Counter thresholded;          // matches a threshold held back
+    Counter threshold_evictions;  // threshold counts restarted because the table slot was taken
+    Counter alerts;               // alert events handed to the management thread (summaries not included)
+    Counter alerts_dropped;       // alert ring full and no summary slot free (live mode only): lost
+    Counter alerts_suppressed;    // alert ring full (live mode only): folded into a summary alert
+    Counter alert_summaries;      // summary alert events handed over
+    Counter payload_bytes;        // reassembled bytes scanned for payload patterns
+    Counter payload_no_stream;    // connections not scanned for payload patterns: no stream state free
+    Counter generation;           // gauge: the rule set generation this worker runs
+    std::unique_ptr<Counter[]> rule_matches = std::make_unique<Counter[]>(kRuleSlots);
+  } signatures;
+
   // Alert evidence (dataplane/evidence/evidence_recorder.h).
   struct Evidence {
     Counter packets_recorded;  // frames copied into a flow's packet history

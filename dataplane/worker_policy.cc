@@ -82,8 +82,8 @@ Verdict WorkerPolicy::verdict(Flow& flow, const net::PacketLayers& p, const std:
 
 void WorkerPolicy::flush_summaries() {
   if (alerts_ == nullptr) return;
-  const unsigned sent = summaries_.flush([this](const AlertSummaries::Pending& p) {
-    return alerts_->emplace(lossless_, [&](L7EventRecord& r) {
+  summaries_.flush([this](const AlertSummaries::Pending& p) {
+    const bool sent = alerts_->emplace(lossless_, [&](L7EventRecord& r) {
       r.kind = L7EventKind::kAlert;
       r.worker = worker_;
       r.timestamp_ns = p.last_ns;
@@ -92,8 +92,16 @@ void WorkerPolicy::flush_summaries() {
       r.alert = p.alert;
       r.clear_payload();
     });
+    if (sent) tally(p.alert.source).summaries.add();
+    return sent;
   });
-  if (sent != 0) counters_.policy.alert_summaries.add(sent);
+}
+
+void WorkerPolicy::rules_changed() {
+  rules_generation_ = snapshot_->rules_generation;
+  counters_.signatures.generation.set(rules_generation_);
+  // Rule indices now name other rules: counts toward thresholds start over.
+  thresholds_.clear();
 }
 
 void WorkerPolicy::send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link) {

@@ -1,8 +1,10 @@
 #pragma once
-// The allowlist on one worker: gives each flow its rule once (on its first
-// packet, and again after a reload), turns the rule's action into each
-// packet's verdict, raises alerts, and sends TCP resets. The L7 engine
-// reports the messages that break a rule's L7 conditions here (violation).
+// The allowlist and the signatures on one worker: gives each flow its rule
+// once (on its first packet, and again after a reload), turns the rule's
+// action into each packet's verdict, raises alerts, and sends TCP resets.
+// The L7 engine reports the messages that break a rule's L7 conditions here
+// (violation), and hands every decoded message to the signature rules
+// (inspect).
 //
 // Per packet of a classified flow this costs a generation compare, a switch
 // on the flow's action and one counter; classification (rte_acl) runs once
@@ -21,6 +23,8 @@
 #include "dataplane/policy/policy_handle.h"
 #include "dataplane/worker_counters.h"
 #include "decoders/net/packet_layers.h"
+#include "signatures/rule_set.h"
+#include "signatures/threshold_table.h"
 
 namespace segward::dataplane {
 
@@ -37,6 +41,8 @@ class WorkerPolicy {
   void begin_pass(const policy::PolicySnapshot* snapshot) {
     snapshot_ = snapshot;
     policy_ = snapshot != nullptr ? snapshot->policy : nullptr;
+    rules_ = snapshot != nullptr ? snapshot->rules : nullptr;
+    if (snapshot != nullptr && snapshot->rules_generation != rules_generation_) [[unlikely]] rules_changed();
     if (!summaries_.empty()) [[unlikely]] flush_summaries();
   }
   [[nodiscard]] bool active() const { return policy_ != nullptr; }
@@ -76,6 +82,29 @@ class WorkerPolicy {
   // reset flow (inline, TCP, once).
   Verdict verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
 
+  // A decoded message `m` of flow `flow_id` (`flow`: null once the flow
+  // has ended), sent by `from`: every signature rule that fires on it
+  // raises an alert carrying the message (`fill(L7EventRecord&)` writes it
+  // into the union, `trigger` says which member). Costs nothing without rules.
+  template <class Fill>
+  void inspect(const signatures::MessageView& m, signatures::FlowDirection direction, Flow* flow, AppProto app,
+               const L7Endpoints& from, std::uint64_t flow_id, std::uint64_t now_ns, L7EventKind trigger,
+               Fill&& fill) {
+    if (rules_ == nullptr || !rules_->tests(m.subject)) return;
+    counters_.signatures.messages.add();
+    rules_->match(m, direction, worker_, [&](std::uint32_t index) {
+      fire(index, flow, app, from, flow_id, now_ns, trigger, fill);
+    });
+  }
+  [[nodiscard]] const signatures::RuleSet* rules() const { return rules_; }
+  [[nodiscard]] std::uint8_t rules_generation() const { return rules_generation_; }
+  // A payload pattern of rule `index` was found in a connection's bytes.
+  void payload_match(std::uint32_t index, Flow* flow, AppProto app, const L7Endpoints& from, std::uint64_t flow_id,
+                     std::uint64_t now_ns) {
+    fire(index, flow, app, from, flow_id, now_ns, static_cast<L7EventKind>(0),
+         [](L7EventRecord& r) { r.clear_payload(); });
+  }
+
   // A packet that belongs to no flow (ARP, non-IP, later fragments).
   void unclassified(unsigned packets) {
     if (policy_ != nullptr && packets != 0) counters_.policy.packets_unclassified.add(packets);
@@ -86,6 +115,30 @@ class WorkerPolicy {
   template <class Fill>
   void raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
              policy::Condition condition, L7EventKind trigger, Fill&& fill);
+  template <class Fill>
+  void fire(std::uint32_t index, Flow* flow, AppProto app, const L7Endpoints& from, std::uint64_t flow_id,
+            std::uint64_t now_ns, L7EventKind trigger, Fill&& fill);
+  // Writes `alert` into the ring, or folds it into a summary when the ring is full.
+  template <class Fill>
+  void emit(const PolicyAlert& alert, const L7Endpoints& from, std::uint64_t flow_id, std::uint64_t now_ns,
+            Fill&& fill);
+  struct AlertTally {
+    Counter& alerts;
+    Counter& dropped;
+    Counter& suppressed;
+    Counter& summaries;
+  };
+  AlertTally tally(AlertSource source) {
+    if (source == AlertSource::kSignature) {
+      auto& c = counters_.signatures;
+      return {c.alerts, c.alerts_dropped, c.alerts_suppressed, c.alert_summaries};
+    }
+    auto& c = counters_.policy;
+    return {c.alerts, c.alerts_dropped, c.alerts_suppressed, c.alert_summaries};
+  }
+  // Unique in the run without coordination: workers number their own (at most 256 of them).
+  std::uint64_t next_alert_id() { return (++alerts_raised_ << 8) | (worker_ & 0xff); }
+  void rules_changed();
   void flush_summaries();
   void send_resets(const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
   bool send_reset(const net::PacketLayers& p, const std::uint8_t* frame, bool toward_sender, std::uint16_t port);
@@ -103,6 +156,9 @@ class WorkerPolicy {
   const policy::PolicySnapshot* snapshot_ = nullptr;
   const policy::CompiledPolicy* policy_ = nullptr;
   EvidenceRecorder* evidence_ = nullptr;
+  const signatures::RuleSet* rules_ = nullptr;
+  std::uint8_t rules_generation_ = 0;
+  signatures::ThresholdTable thresholds_;
   std::uint64_t alerts_raised_ = 0;  // this worker's alert sequence
   AlertSummaries summaries_;         // alerts the full ring could not take, until it can
 };
@@ -112,8 +168,7 @@ void WorkerPolicy::raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_
                          policy::Condition condition, L7EventKind trigger, Fill&& fill) {
   if (alerts_ == nullptr) return;
   const bool blocked = inline_ && (action == policy::Action::kDrop || action == policy::Action::kReset);
-  // Unique in the run without coordination: workers number their own (at most 256 of them).
-  const std::uint64_t id = (++alerts_raised_ << 8) | (worker_ & 0xff);
+  const std::uint64_t id = next_alert_id();
   const std::uint32_t rule_id = policy_->rule(flow.rule).id;
   const bool evidence = evidence_ != nullptr && evidence_->alerted(flow, id, rule_id);
   const PolicyAlert alert{rule_id,
@@ -126,23 +181,65 @@ void WorkerPolicy::raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_
                           static_cast<std::uint8_t>(trigger),
                           evidence,
                           id};
+  emit(alert, from, flow.flow_id, now_ns, fill);
+}
+
+template <class Fill>
+void WorkerPolicy::fire(std::uint32_t index, Flow* flow, AppProto app, const L7Endpoints& from,
+                        std::uint64_t flow_id, std::uint64_t now_ns, L7EventKind trigger, Fill&& fill) {
+  auto& c = counters_.signatures;
+  c.matches.add();
+  c.rule_matches[std::min<std::size_t>(index, WorkerCounters::Signatures::kRuleSlots - 1)].add();
+  const signatures::Rule& rule = rules_->rule(index);
+  if (rule.threshold.count > 1) {
+    bool evicted = false;
+    const auto& address =
+        rule.threshold.track == signatures::ThresholdTrack::kBySource ? from.src_ip : from.dst_ip;
+    const bool admitted = thresholds_.admit(index, address, rule.threshold, now_ns, evicted);
+    if (evicted) c.threshold_evictions.add();
+    if (!admitted) {
+      c.thresholded.add();
+      return;
+    }
+  }
+  if (alerts_ == nullptr) return;
+  const std::uint64_t id = next_alert_id();
+  const bool evidence = evidence_ != nullptr && flow != nullptr && evidence_->alerted(*flow, id, rule.id);
+  PolicyAlert alert{rule.id,
+                    static_cast<std::uint16_t>(index),
+                    rules_generation_,
+                    static_cast<std::uint8_t>(policy::Action::kAlert),
+                    0,
+                    false,
+                    app,
+                    static_cast<std::uint8_t>(trigger),
+                    evidence,
+                    id};
+  alert.source = AlertSource::kSignature;
+  emit(alert, from, flow_id, now_ns, fill);
+}
+
+template <class Fill>
+void WorkerPolicy::emit(const PolicyAlert& alert, const L7Endpoints& from, std::uint64_t flow_id,
+                        std::uint64_t now_ns, Fill&& fill) {
+  const AlertTally counts = tally(alert.source);
   // Behind pending summaries the ring is full anyway: fold this one in too,
   // so that a summary never reports alerts older than one written after it.
   const bool written = summaries_.empty() && alerts_->emplace(lossless_, [&](L7EventRecord& r) {
     r.kind = L7EventKind::kAlert;
     r.worker = worker_;
     r.timestamp_ns = now_ns;
-    r.flow_id = flow.flow_id;
+    r.flow_id = flow_id;
     r.endpoints = from;
     r.alert = alert;
     fill(r);
   });
   if (written) {
-    counters_.policy.alerts.add();
-  } else if (summaries_.add(alert, from, flow.flow_id, now_ns)) {
-    counters_.policy.alerts_suppressed.add();
+    counts.alerts.add();
+  } else if (summaries_.add(alert, from, flow_id, now_ns)) {
+    counts.suppressed.add();
   } else {
-    counters_.policy.alerts_dropped.add();
+    counts.dropped.add();
   }
 }
 

@@ -322,6 +322,27 @@ void read_evidence(const YamlReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
+// `signatures: {rules: [PATH, ...]}`: rule files or directories of them,
+// relative paths against the config file's directory. Their contents are
+// read when the sensor starts (and by check-config), with their own errors.
+void read_signatures(const YamlReader& r, const YAML::Node& node, Config& c) {
+  r.expect_map(node, "signatures", {"rules"});
+  if (!node["rules"]) return;
+  const YAML::Node rules = node["rules"];
+  if (rules.IsScalar()) {
+    c.signature_rules.push_back(resolve_path(r, rules, "signatures.rules"));
+  } else if (rules.IsSequence()) {
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      c.signature_rules.push_back(resolve_path(r, rules[i], YamlReader::index("signatures.rules", i)));
+    }
+  } else {
+    r.fail(rules, "signatures.rules", "expected a path or a list of paths (rule files or directories)");
+  }
+  if (!c.signature_rules.empty() && !c.l7.enabled) {
+    r.fail(node, "signatures", "signature rules test decoded messages: they need l7.enabled: true");
+  }
+}
+
 // Read last, so a config with two mistakes reports its own first.
 void read_policy(const YamlReader& r, const YAML::Node& node, Config& c) {
   c.policy_path = resolve_path(r, node, "policy");
@@ -348,7 +369,7 @@ Config parse_config(const std::string& text, const std::string& source) {
   Config c = default_config();
   c.source = source;
   if (root.IsNull()) return c;  // an empty file means all defaults
-  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs", "api", "metrics", "evidence", "policy"});
+  r.expect_map(root, "", {"eal", "dataplane", "flow", "l7", "outputs", "api", "metrics", "evidence", "signatures", "policy"});
   if (root["eal"]) read_eal(r, root["eal"], c);
   if (root["dataplane"]) read_dataplane(r, root["dataplane"], c);
   if (root["flow"]) read_flow(r, root["flow"], c);
@@ -357,6 +378,7 @@ Config parse_config(const std::string& text, const std::string& source) {
   if (root["api"]) read_api(r, root["api"], c);
   if (root["metrics"]) read_metrics(r, root["metrics"], c);
   if (root["evidence"]) read_evidence(r, root["evidence"], c);
+  if (root["signatures"]) read_signatures(r, root["signatures"], c);
   if (root["policy"]) read_policy(r, root["policy"], c);
   return c;
 }

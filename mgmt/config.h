@@ -60,6 +60,8 @@ struct Config {
   // enforced).
   std::string policy_path;
   std::shared_ptr<const policy::Policy> policy;
+  // `signatures.rules`: rule files and directories (resolved); empty: no signatures.
+  std::vector<std::string> signature_rules;
   // Where `dataplane.ports` was written (for "missing port" messages).
   std::string ports_location;
 };

@@ -9,6 +9,7 @@
 #include "dataplane/flow.h"
 #include "dataplane/l7_event.h"
 #include "dataplane/policy/compiled_policy.h"
+#include "signatures/rule_set.h"
 #include "mgmt/proto/events.pb.h"
 #include "mgmt/stats_snapshot.h"
 
@@ -38,6 +39,11 @@ void render_anomaly_event(const dataplane::L7EventRecord& record, const std::vec
 // no longer known: the rule is then named by its id only).
 void render_alert_event(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
                         const policy::CompiledPolicy* policy, events::Event& out);
+// A signature rule that fired (alert.source "signature"): the message that
+// made it fire rides along (`mesos`, `zookeeper`, `tls`). `rules`: the rule
+// set it was raised under (null: too many reloads ago; only its id is known).
+void render_signature_alert(const dataplane::L7EventRecord& record, const std::vector<std::string>& port_names,
+                            const signatures::RuleSet* rules, events::Event& out);
 
 void render_stats_event(const StatsSnapshot& snapshot, std::uint64_t now_ns, events::Event& out);
 

@@ -12,8 +12,9 @@ constexpr std::size_t kDefaultSlot = dataplane::WorkerCounters::Policy::kRuleSlo
 constexpr unsigned kKeptGenerations = 8;  // how many older policies' rule names stay known
 }  // namespace
 
-PolicyRuntime::PolicyRuntime(const policy::Policy& policy, std::string path, unsigned workers, int socket_id)
-    : path_(std::move(path)), socket_id_(socket_id), handle_(workers) {
+PolicyRuntime::PolicyRuntime(const policy::Policy& policy, std::string path, policy::PolicyHandle& handle,
+                             int socket_id)
+    : path_(std::move(path)), socket_id_(socket_id), handle_(handle) {
   if (!path_.empty()) text_ = read_text_file(path_, "policy file");
   publish(policy::CompiledPolicy::compile(policy, socket_id_), nullptr);
   const policy::CompiledPolicy& p = current();

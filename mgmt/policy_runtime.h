@@ -18,8 +18,9 @@ namespace segward::mgmt {
 
 class PolicyRuntime {
  public:
-  // Compiles `policy` (throws policy::PolicyError) for `workers` workers.
-  PolicyRuntime(const policy::Policy& policy, std::string path, unsigned workers, int socket_id);
+  // Compiles `policy` (throws policy::PolicyError) and publishes it into
+  // `handle` (which the sensor owns: the signature rules use it too).
+  PolicyRuntime(const policy::Policy& policy, std::string path, policy::PolicyHandle& handle, int socket_id);
 
   [[nodiscard]] policy::PolicyHandle& handle() { return handle_; }
 
@@ -60,7 +61,7 @@ class PolicyRuntime {
   std::string path_;
   std::string text_;
   int socket_id_;
-  policy::PolicyHandle handle_;
+  policy::PolicyHandle& handle_;
   // By generation: the policies recently run (alerts of the old one may
   // still be in the rings when a reload happens).
   std::array<std::shared_ptr<const policy::CompiledPolicy>, 256> generations_;

@@ -21,6 +21,7 @@
 #include "mgmt/eve_writer.h"
 #include "mgmt/event_outputs.h"
 #include "mgmt/policy_runtime.h"
+#include "mgmt/rules_runtime.h"
 #include "mgmt/sensor_api.h"
 #include "platform/eal_session.h"
 #include "platform/log.h"
@@ -69,13 +70,15 @@ std::vector<std::string> eal_args_for(const Config& config, const std::vector<pl
 class EventDrain {
  public:
   EventDrain(EveWriter& eve, EventOutputs& outputs, std::vector<std::string> port_names, SensorReport& report,
-             std::function<void(const events::Event&)> observer, const PolicyRuntime* policy)
+             std::function<void(const events::Event&)> observer, const PolicyRuntime* policy,
+             const RulesRuntime* rules)
       : eve_(eve),
         outputs_(outputs),
         port_names_(std::move(port_names)),
         report_(report),
         observer_(std::move(observer)),
-        policy_(policy) {}
+        policy_(policy),
+        rules_(rules) {}
 
   // Moves pending events of a worker's rings to the outputs, at most
   // `limit` of each, so a worker that produces faster than we write cannot
@@ -123,6 +126,7 @@ class EventDrain {
   }
 
   void handle(const dataplane::L7EventRecord& e) {
+    if (record_observer_) record_observer_(e);
     std::string name;
     switch (e.kind) {
       case dataplane::L7EventKind::kMesos: {
@@ -148,10 +152,19 @@ class EventDrain {
         break;
       }
       case dataplane::L7EventKind::kAlert: {
-        render_alert_event(e, port_names_, policy_ != nullptr ? policy_->by_generation(e.alert.generation) : nullptr,
-                           event_);
+        if (e.alert.source == dataplane::AlertSource::kSignature) {
+          render_signature_alert(e, port_names_,
+                                 rules_ != nullptr ? rules_->by_generation(e.alert.generation) : nullptr, event_);
+        } else {
+          render_alert_event(e, port_names_,
+                             policy_ != nullptr ? policy_->by_generation(e.alert.generation) : nullptr, event_);
+        }
         const events::Alert& a = event_.alert();
-        name = a.signature() + " (" + a.action() + (a.has_condition() ? ", " + a.condition() : std::string()) + ")";
+        if (a.source() == "signature") {
+          name = "signature " + std::to_string(a.signature_id()) + ": " + a.signature();
+        } else {
+          name = a.signature() + " (" + a.action() + (a.has_condition() ? ", " + a.condition() : std::string()) + ")";
+        }
         break;
       }
       case dataplane::L7EventKind::kAnomaly:
@@ -178,7 +191,13 @@ class EventDrain {
   std::vector<std::string> port_names_;
   SensorReport& report_;
   std::function<void(const events::Event&)> observer_;
+
+ public:
+  std::function<void(const dataplane::L7EventRecord&)> record_observer_;
+
+ private:
   const PolicyRuntime* policy_;
+  const RulesRuntime* rules_;
   SensorApi* api_ = nullptr;
   events::Event event_;
   std::array<dataplane::DataplaneEvent, 256> batch_{};
@@ -246,10 +265,19 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   platform::MbufClock clock;
   clock.init();
 
+  // What the workers judge by: the policy and the signature rules, swapped through one handle.
+  std::unique_ptr<policy::PolicyHandle> judge_handle;
+  if (config.policy != nullptr || !config.signature_rules.empty()) {
+    judge_handle = std::make_unique<policy::PolicyHandle>(workers);
+  }
   std::unique_ptr<PolicyRuntime> policy;
   if (config.policy != nullptr) {
-    policy = std::make_unique<PolicyRuntime>(*config.policy, config.policy_path, workers,
+    policy = std::make_unique<PolicyRuntime>(*config.policy, config.policy_path, *judge_handle,
                                              static_cast<int>(rte_lcore_to_socket_id(lcores[0])));
+  }
+  std::unique_ptr<RulesRuntime> rules;
+  if (!config.signature_rules.empty()) {
+    rules = std::make_unique<RulesRuntime>(config.signature_rules, workers, *judge_handle);
   }
 
   std::vector<std::unique_ptr<WorkerSlot>> slots;
@@ -260,19 +288,19 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
                                                          config.flow_timeouts, w, socket);
     slot->events = std::make_unique<dataplane::EventRing>("segward_events_" + std::to_string(w), config.event_ring, socket);
     // Application events and alerts share one ring.
-    if (config.l7.enabled || policy != nullptr) {
+    if (config.l7.enabled || judge_handle != nullptr) {
       slot->l7_events = std::make_unique<dataplane::L7EventRing>("segward_l7_" + std::to_string(w),
                                                                  config.l7_event_ring, socket);
     }
     if (config.l7.enabled) {
       slot->l7 = std::make_unique<dataplane::L7Engine>(config.l7, w, *slot->l7_events, slot->counters, replay);
     }
-    if (policy != nullptr) {
+    if (judge_handle != nullptr) {
       slot->policy = std::make_unique<dataplane::WorkerPolicy>(w, mode == dataplane::Mode::kInline,
                                                                static_cast<std::uint16_t>(w), slot->l7_events.get(),
                                                                slot->counters, pool, replay);
     }
-    // Evidence needs alerts, and alerts a policy.
+    // Evidence needs alerts, and alerts a policy or signatures.
     if (evidence != nullptr && slot->policy != nullptr) {
       // Enough for a few alerts' worth of packets before the management thread drains it.
       constexpr unsigned kEvidenceRing = 1024;
@@ -297,7 +325,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       setup.flush_on_exit = flush;
       slot->stages.push_back(std::make_unique<dataplane::Worker>(
           std::move(setup), *slot->flows, *slot->events, slot->counters, clock, slot->l7.get(), slot->policy.get(),
-          policy != nullptr ? &policy->handle() : nullptr));
+          judge_handle.get()));
       slot->stages.back()->set_flow_snapshot(slot->flow_snapshot.get());
       slot->stages.back()->set_evidence(slot->evidence.get());
     };
@@ -320,7 +348,8 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
 
   std::vector<std::string> port_names;
   for (const auto& p : ports) port_names.push_back(p.name);
-  EventDrain drain(eve, outputs, port_names, report, options.observer, policy.get());
+  EventDrain drain(eve, outputs, port_names, report, options.observer, policy.get(), rules.get());
+  drain.record_observer_ = options.record_observer;
 
   platform::install_signal_handlers();
   const std::uint64_t start_tsc = rte_rdtsc();
@@ -333,7 +362,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
 
   auto snapshot = [&]() {
     StatsSnapshot s;
-    for (const auto& slot : slots) add_worker_counters(slot->counters, s, policy != nullptr);
+    for (const auto& slot : slots) add_worker_counters(slot->counters, s, policy != nullptr, rules != nullptr);
     for (const auto& p : opened) {
       rte_eth_stats st{};
       if (rte_eth_stats_get(p.port_id, &st) == 0) {
@@ -362,6 +391,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       view.flow_snapshots.push_back(slot->flow_snapshot.get());
     }
     view.policy = policy.get();
+    view.rules = rules.get();
     view.totals = snapshot;
     if (evidence != nullptr) {
       view.evidence_path = [writer = evidence.get()](std::uint64_t id) { return writer->evidence_path(id); };
@@ -382,6 +412,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
     const StatsSnapshot counts = snapshot();
     render_stats_event(counts, wall_now_ns(), stats_event);
     if (policy != nullptr) policy->render_stats(counts, *stats_event.mutable_stats()->mutable_policy());
+    if (rules != nullptr) rules->render_stats(counts, *stats_event.mutable_stats()->mutable_signatures());
     outputs.render_stats(*stats_event.mutable_stats());
     eve.write(stats_event);
     if (outputs.any()) outputs.write(stats_event, eve.last_json(), wall_now_ns());
@@ -412,8 +443,9 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
       if (eve.reopen()) platform::log_notice("SIGHUP: reopened " + eve.path());
       (void)outputs.reopen();
       if (policy != nullptr) (void)policy->reload(snapshot());
+      if (rules != nullptr) (void)rules->reload(snapshot());
     }
-    if (policy != nullptr) policy->reclaim();
+    if (judge_handle != nullptr) judge_handle->reclaim();
     const std::uint64_t now = wall_now_ns();
     if (api != nullptr) api->tick(now);
     eve.tick(now / 1'000'000'000ULL);
@@ -445,6 +477,12 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
   report.events_written = eve.written();
   if (policy != nullptr) report.policy_source = policy->current().source();
+  if (rules != nullptr) {
+    std::string where;
+    for (const std::string& p : config.signature_rules) where += (where.empty() ? "" : ", ") + p;
+    report.signatures = std::to_string(rules->current().size()) + " signature rules from " + where + " (version " +
+                        rules->version() + ")";
+  }
   return report;
 }
 

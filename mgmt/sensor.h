@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/l7_event.h"
 #include "mgmt/config.h"
 #include "mgmt/proto/events.pb.h"
 #include "mgmt/stats_snapshot.h"
@@ -22,6 +23,10 @@ struct SensorOptions {
   // Sees every event after it was written to the outputs (management
   // thread; e.g. the learn mode).
   std::function<void(const events::Event&)> observer;
+  // Sees every application-layer record (the decoders' typed events, as
+  // the workers handed them over) before it is rendered: benchmarks and
+  // tests that need the raw values (management thread).
+  std::function<void(const dataplane::L7EventRecord&)> record_observer;
   // segward's version, for the REST API's status.
   std::string version;
 };
@@ -47,6 +52,7 @@ struct SensorReport {
   };
   std::map<std::string, L7Tally> l7;
   std::string policy_source;  // the policy file applied ("" none)
+  std::string signatures;     // "N signature rules from DIR (version V)" ("" none)
 };
 
 // Throws StartupError, ConfigError or CaptureError before any packet flows.

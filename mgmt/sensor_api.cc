@@ -87,6 +87,11 @@ void SensorApi::publish(std::uint64_t now) {
     status.set_policy_version(view_.policy->version());
     status.set_policy_rules(view_.policy->current().rule_count());
   }
+  if (view_.rules != nullptr) {
+    status.set_rules_version(view_.rules->version());
+    status.set_rules_generation(view_.rules->generation());
+    status.set_rules_count(view_.rules->current().size());
+  }
   status.set_learning(learning_);
   state_.set_status(status);
 
@@ -96,6 +101,7 @@ void SensorApi::publish(std::uint64_t now) {
   events::Event e;
   render_stats_event(totals, now, e);
   if (view_.policy != nullptr) view_.policy->render_stats(totals, *e.mutable_stats()->mutable_policy());
+  if (view_.rules != nullptr) view_.rules->render_stats(totals, *e.mutable_stats()->mutable_signatures());
   *reply.mutable_totals() = e.stats();
   for (std::size_t w = 0; w < view_.counters.size(); ++w) {
     StatsSnapshot one;
@@ -246,6 +252,20 @@ api::ApiHandlers SensorApi::handlers() {
       api::PolicyValidation v = refused_or_ok(view_.policy->reload(view_.totals()));
       publish(wall_now_ns());
       return v;
+    };
+  }
+  if (view_.rules != nullptr) {
+    h.reload_rules = [this]() {
+      const std::string error = view_.rules->reload(view_.totals());
+      api::RulesReply r;
+      r.set_valid(error.empty());
+      r.set_error(error);
+      r.set_version(view_.rules->version());
+      r.set_generation(view_.rules->generation());
+      r.set_rules(view_.rules->current().size());
+      for (const std::string& f : view_.rules->files()) r.add_files(f);
+      publish(wall_now_ns());
+      return r;
     };
   }
   h.learn_start = [this]() {

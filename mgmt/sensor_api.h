@@ -20,6 +20,7 @@
 #include "mgmt/config.h"
 #include "mgmt/learn/learner.h"
 #include "mgmt/policy_runtime.h"
+#include "mgmt/rules_runtime.h"
 #include "mgmt/stats_snapshot.h"
 #include "platform/ports.h"
 
@@ -35,6 +36,7 @@ struct SensorView {
   std::vector<const dataplane::WorkerCounters*> counters;  // by worker
   std::vector<dataplane::FlowSnapshot*> flow_snapshots;     // by worker
   PolicyRuntime* policy = nullptr;                          // null: no policy
+  RulesRuntime* rules = nullptr;                            // null: no signature rules
   std::function<StatsSnapshot()> totals;                    // the sensor's summed counters, ports included
   // The evidence file of an alert ("" none yet); null: evidence is off.
   std::function<std::string(std::uint64_t)> evidence_path;

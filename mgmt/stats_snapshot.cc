@@ -8,7 +8,8 @@ std::uint64_t StatsSnapshot::decode_error_total() const {
   return std::accumulate(decode_errors.begin() + 1, decode_errors.end(), std::uint64_t{0});
 }
 
-void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules) {
+void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules,
+                         bool with_signatures) {
   out.rx_packets += c.rx_packets.get();
   out.rx_bytes += c.rx_bytes.get();
   for (std::size_t i = 0; i < net::kDecodeErrorCount; ++i) out.decode_errors[i] += c.decode_errors[i].get();
@@ -76,6 +77,22 @@ void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out,
   pol.alerts_suppressed += pin.alerts_suppressed.get();
   pol.alert_summaries += pin.alert_summaries.get();
   for (std::size_t i = 0; i < pol.violations.size(); ++i) pol.violations[i] += pin.violations[i].get();
+  const auto& sin = c.signatures;
+  auto& sig = out.signatures;
+  sig.messages += sin.messages.get();
+  sig.matches += sin.matches.get();
+  sig.thresholded += sin.thresholded.get();
+  sig.threshold_evictions += sin.threshold_evictions.get();
+  sig.alerts += sin.alerts.get();
+  sig.alerts_dropped += sin.alerts_dropped.get();
+  sig.alerts_suppressed += sin.alerts_suppressed.get();
+  sig.alert_summaries += sin.alert_summaries.get();
+  sig.payload_bytes += sin.payload_bytes.get();
+  sig.payload_no_stream += sin.payload_no_stream.get();
+  if (with_signatures) {
+    sig.rule_matches.resize(dataplane::WorkerCounters::Signatures::kRuleSlots);
+    for (std::size_t i = 0; i < sig.rule_matches.size(); ++i) sig.rule_matches[i] += sin.rule_matches[i].get();
+  }
   out.evidence.packets_recorded += c.evidence.packets_recorded.get();
   out.evidence.alerts += c.evidence.alerts.get();
   out.evidence.no_slot += c.evidence.no_slot.get();

@@ -48,6 +48,13 @@ struct StatsSnapshot {
     std::vector<std::uint64_t> rule_flows, rule_packets;  // by rule slot (WorkerCounters::Policy); empty without a policy
   } policy;
 
+  struct Signatures {
+    std::uint64_t messages = 0, matches = 0, thresholded = 0, threshold_evictions = 0;
+    std::uint64_t alerts = 0, alerts_dropped = 0, alerts_suppressed = 0, alert_summaries = 0;
+    std::uint64_t payload_bytes = 0, payload_no_stream = 0;
+    std::vector<std::uint64_t> rule_matches;  // by rule index (WorkerCounters::Signatures); empty without rules
+  } signatures;
+
   struct Evidence {
     std::uint64_t packets_recorded = 0, alerts = 0, no_slot = 0, records_dropped = 0;
     std::uint64_t files_written = 0, write_errors = 0;  // the management thread's (mgmt/evidence_writer.h)
@@ -57,7 +64,9 @@ struct StatsSnapshot {
 };
 
 // Sums per-worker counters (each written by one worker, read here racily but
-// atomically per counter). `with_rules`: also the per-rule policy counters.
-void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules = false);
+// atomically per counter). `with_rules`: also the per-rule policy counters;
+// `with_signatures`: the per-rule signature counters.
+void add_worker_counters(const dataplane::WorkerCounters& c, StatsSnapshot& out, bool with_rules = false,
+                         bool with_signatures = false);
 
 }  // namespace segward::mgmt

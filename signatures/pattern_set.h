@@ -8,6 +8,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace segward::signatures {
@@ -23,12 +24,20 @@ struct Pattern {
   bool caseless = false;
 };
 
+// Why Hyperscan refuses `expression` ("" when it accepts it); an
+// expression that matches the empty string is refused too.
+[[nodiscard]] std::string check_expression(const std::string& expression, bool caseless);
+
+// `text` as a Hyperscan expression that matches it literally.
+[[nodiscard]] std::string escape_literal(std::string_view text);
+
 class PatternScratch;
 
 class PatternSet {
  public:
   // Throws PatternError("pattern N (id I) 'expr': reason") for a bad pattern.
-  explicit PatternSet(const std::vector<Pattern>& patterns);
+  // `mode`: HS_MODE_BLOCK, or HS_MODE_STREAM for scanning a byte stream in pieces.
+  explicit PatternSet(const std::vector<Pattern>& patterns, unsigned mode = HS_MODE_BLOCK);
   ~PatternSet();
   PatternSet(const PatternSet&) = delete;
   PatternSet& operator=(const PatternSet&) = delete;
@@ -46,7 +55,11 @@ class PatternSet {
 
 class PatternScratch {
  public:
-  explicit PatternScratch(const PatternSet& set);
+  PatternScratch() = default;  // grown to fit with add()
+  explicit PatternScratch(const PatternSet& set) { add(set); }
+  // Makes the scratch big enough for `set` too: one scratch serves many
+  // sets, scanned one after the other.
+  void add(const PatternSet& set);
   ~PatternScratch();
   PatternScratch(const PatternScratch&) = delete;
   PatternScratch& operator=(const PatternScratch&) = delete;

@@ -39,17 +39,30 @@ void PolicyHandle::worker_offline(unsigned worker) {
 void PolicyHandle::quiescent(unsigned worker) { rte_rcu_qsbr_quiescent(qsbr_, worker); }
 
 std::uint8_t PolicyHandle::publish(std::shared_ptr<const CompiledPolicy> next) {
-  auto published = std::make_unique<Published>();
+  auto published = std::make_unique<Published>(*live_);
   published->snapshot.policy = next.get();
   published->snapshot.generation = static_cast<std::uint8_t>(live_->snapshot.generation + 1);
   published->owner = std::move(next);
-  current_.store(&published->snapshot, std::memory_order_release);
+  swap_in(std::move(published));
+  return live_->snapshot.generation;
+}
+
+std::uint8_t PolicyHandle::publish_rules(std::shared_ptr<const signatures::RuleSet> next) {
+  auto published = std::make_unique<Published>(*live_);
+  published->snapshot.rules = next.get();
+  published->snapshot.rules_generation = static_cast<std::uint8_t>(live_->snapshot.rules_generation + 1);
+  published->rules_owner = std::move(next);
+  swap_in(std::move(published));
+  return live_->snapshot.rules_generation;
+}
+
+void PolicyHandle::swap_in(std::unique_ptr<Published> next) {
+  current_.store(&next->snapshot, std::memory_order_release);
   // Workers that read the old snapshot hold it until their next quiescent
   // report, which this token waits for.
   retired_.push_back({std::move(live_), rte_rcu_qsbr_start(qsbr_)});
-  live_ = std::move(published);
+  live_ = std::move(next);
   reclaim();
-  return live_->snapshot.generation;
 }
 
 bool PolicyHandle::reclaim() {

@@ -147,6 +147,7 @@ struct ApiServer::Impl {
   void put_policy(const Request&, Response&, const std::string&);
   void validate_policy(const Request&, Response&, const std::string&);
   void reload_policy(const Request&, Response&, const std::string&);
+  void reload_rules(const Request&, Response&, const std::string&);
   void learn_start(const Request&, Response&, const std::string&);
   void learn_stop(const Request&, Response&, const std::string&);
   void learn_status(const Request&, Response&, const std::string&);
@@ -157,6 +158,7 @@ struct ApiServer::Impl {
 
 namespace {
 constexpr const char* kNoPolicy = "no policy is configured in this run (the config has no `policy:` file)";
+constexpr const char* kNoRules = "no signature rules are configured in this run (the config has no `signatures.rules`)";
 constexpr const char* kNoLearn = "learn mode is not available in this run";
 
 // A policy the handler refused: 400 with its located error, which is the
@@ -180,6 +182,7 @@ const std::vector<ApiServer::Impl::Endpoint>& ApiServer::Impl::endpoints() {
       {"PUT", "/api/v1/policy", Role::admin, &Impl::put_policy},
       {"POST", "/api/v1/policy/validate", Role::read, &Impl::validate_policy},
       {"POST", "/api/v1/policy/reload", Role::admin, &Impl::reload_policy},
+      {"POST", "/api/v1/rules/reload", Role::admin, &Impl::reload_rules},
       {"GET", "/api/v1/learn", Role::read, &Impl::learn_status},
       {"POST", "/api/v1/learn/start", Role::admin, &Impl::learn_start},
       {"POST", "/api/v1/learn/stop", Role::admin, &Impl::learn_stop},
@@ -498,6 +501,13 @@ void ApiServer::Impl::validate_policy(const Request& req, Response& res, const s
 void ApiServer::Impl::reload_policy(const Request& req, Response& res, const std::string&) {
   check_params(req, {});
   reply_validation(res, on_mgmt(need(handlers.reload_policy, kNoPolicy)));
+}
+
+void ApiServer::Impl::reload_rules(const Request& req, Response& res, const std::string&) {
+  check_params(req, {});
+  const RulesReply r = on_mgmt(need(handlers.reload_rules, kNoRules));
+  if (!r.valid()) throw HttpError(400, r.error(), "invalid_rules");
+  reply_json(res, 200, to_json(r));
 }
 
 void ApiServer::Impl::learn_start(const Request& req, Response& res, const std::string&) {

@@ -27,6 +27,7 @@ struct ApiHandlers {
   // (with the located error) leaves the running policy in place.
   std::function<PolicyValidation(const std::string& yaml)> apply_policy;  // mgmt
   std::function<PolicyValidation()> reload_policy;                        // mgmt: the policy file again (SIGHUP)
+  std::function<RulesReply()> reload_rules;                               // mgmt: the signature rule files again (SIGHUP)
   std::function<LearnStatus()> learn_start, learn_stop, learn_status;      // mgmt
   std::function<std::string()> learn_proposal;                            // mgmt: YAML; throws std::runtime_error if none
   // The evidence file of an alert: "" when there is none (yet).

@@ -35,6 +35,8 @@ constexpr std::array kGauges = {
     Gauge{"policy.generation", ""},
     Gauge{"policy.rules", ""},
     Gauge{"policy.classifier_entries", ""},
+    Gauge{"signatures.generation", ""},
+    Gauge{"signatures.rules", ""},
 };
 constexpr auto kGaugePaths = paths_of(kGauges);
 
@@ -114,6 +116,7 @@ std::string map_label_name(std::string_view path) {
 
 RowNames row_names(std::string_view path) {
   if (path == "policy.rules_hit") return {"policy_rule", "rule"};
+  if (path == "signatures.rules_matched") return {"signature_rule", "rule"};
   // Another repeated field takes its own name less its plural s, as family
   // and label: outputs -> segward_output_sent_total{output="syslog"}.
   std::string stem = underscored(path);

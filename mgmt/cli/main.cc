@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "dataplane/policy/compiled_policy.h"
+#include "mgmt/cli/rules_commands.h"
+#include "mgmt/rule_file.h"
 #include "mgmt/api/token_store.h"
 #include "mgmt/capture_file.h"
 #include "mgmt/cli/summary.h"
@@ -31,6 +33,9 @@
 #endif
 #ifndef SEGWARD_DEFAULT_POLICY
 #define SEGWARD_DEFAULT_POLICY ""
+#endif
+#ifndef SEGWARD_DEFAULT_RULES
+#define SEGWARD_DEFAULT_RULES ""
 #endif
 #ifndef SEGWARD_DEFAULT_CAPTURE
 #define SEGWARD_DEFAULT_CAPTURE ""
@@ -58,6 +63,11 @@ Examples:
   segward replay --eve - zk.pcap | jq 'select(.event_type=="zookeeper") | .zookeeper'
   segward replay --config segward.yaml a.pcap b.pcap
   segward replay --policy policy.yaml --eve - cluster.pcap | jq 'select(.event_type=="alert")'
+  segward replay --rules signatures/rules --no-policy cluster.pcap
+                                                 signature alerts only, from the built-in rule pack
+  segward rules check my-rules.yaml              compile rule files; located errors, exit 2 if refused
+  segward rules test --rules my-rules.yaml attack.pcap
+                                                 which rules fire on which flows, and a summary
   segward check-config /etc/segward/segward.yaml
   segward run --config /etc/segward/segward.yaml
   segward learn -o proposed.yaml healthy-cluster.pcap
@@ -198,6 +208,14 @@ int main(int argc, char** argv) {
       "without --config: the built-in baseline " SEGWARD_DEFAULT_POLICY);
   replay->add_flag("--no-policy", no_policy, "Judge nothing: no policy, not even the built-in baseline")
       ->excludes(policy_option);
+  std::vector<std::string> rule_paths;
+  bool no_rules = false;
+  auto* rules_option = replay->add_option(
+      "-r,--rules", rule_paths,
+      "Signature rule file or directory (repeatable); replaces the config's `signatures.rules`. Default without "
+      "--config: the built-in rule pack " SEGWARD_DEFAULT_RULES)
+                           ->allow_extra_args(false);
+  replay->add_flag("--no-rules", no_rules, "Run no signature rules, not even the built-in pack")->excludes(rules_option);
   replay->add_flag("-q,--quiet", quiet, "Do not print the summary");
   replay->add_option("captures", captures,
                      "pcap or pcapng files (default: the bundled captures of real traffic, " SEGWARD_DEFAULT_CAPTURE
@@ -233,6 +251,29 @@ int main(int argc, char** argv) {
   policy_diff->add_option("proposed", policy_a, "Policy file, e.g. from segward learn")->required();
   policy_diff->add_option("running", policy_b, "Policy file in force")->required();
 
+  auto* rules_cmd = app.add_subcommand("rules", "Signature rule files: check them, test them on captures, list fields");
+  rules_cmd->require_subcommand(1);
+  rules_cmd->footer(R"(
+Rule format: signatures/README.md. Errors are located: FILE:LINE:COL: rule ID: key: message.
+Exit codes: 0 ok (test: also when rules fired), 2 refused rules or bad command line, 3 bad capture.)");
+  std::vector<std::string> check_paths;
+  auto* rules_check = rules_cmd->add_subcommand("check", "Parse and compile rule files; print every located error");
+  rules_check->add_option("files", check_paths, "Rule files or directories of *.yaml")->required();
+  std::vector<std::string> test_rules;
+  bool test_json = false;
+  auto* rules_test = rules_cmd->add_subcommand(
+      "test", "Replay captures with the rules (no policy): which rules fired on which flows, then a summary");
+  rules_test->add_option("-r,--rules", test_rules, "Rule file or directory (repeatable: -r A -r B)")
+      ->required()
+      ->allow_extra_args(false);
+  rules_test->add_option("-c,--config", config_path, "Configuration file for the dataplane settings (optional)");
+  rules_test->add_option("-e,--eve", eve_path, "Also write the EVE events here ('-' is not allowed; default: none)");
+  rules_test->add_flag("--json", test_json,
+                       "One JSON object per alert {rule, flow_id, src_ip, src_port, dest_ip, dest_port, app_proto}, "
+                       "then {\"summary\": [{rule, fired, flows}]}");
+  rules_test->add_option("captures", captures, "pcap or pcapng files")->required();
+  auto* rules_fields = rules_cmd->add_subcommand("fields", "List the fields rules can test");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -253,6 +294,11 @@ int main(int argc, char** argv) {
       } else {
         std::printf("%s: ok (no policy)\n", config_path.c_str());
       }
+      if (!config.signature_rules.empty()) {
+        const auto loaded = segward::mgmt::load_rule_files(config.signature_rules, 1);
+        std::printf("signatures: %s from %s, version %s\n", counted(loaded.set->size(), "rule").c_str(),
+                    counted(loaded.files.size(), "file").c_str(), loaded.set->version().c_str());
+      }
       if (config.api.enabled) {
         // The token file is read (and its mode checked) as `run` would.
         try {
@@ -266,6 +312,15 @@ int main(int argc, char** argv) {
         }
       }
       return kExitOk;
+    }
+    if (*rules_check) return segward::mgmt::rules_check(check_paths);
+    if (*rules_fields) return segward::mgmt::rules_fields();
+    if (*rules_test) {
+      if (eve_path == "-") {
+        std::fprintf(stderr, "rules test: --eve - would mix EVE with the report on standard output\n");
+        return kExitConfig;
+      }
+      return segward::mgmt::rules_test(load_or_default(config_path), test_rules, captures, test_json, eve_path);
     }
     if (*policy_check) {
       const auto p = segward::mgmt::load_policy_file(policy_a);
@@ -309,6 +364,13 @@ int main(int argc, char** argv) {
       config.policy = std::make_shared<const segward::policy::Policy>(segward::mgmt::load_policy_file(policy_path));
       config.policy_path = policy_path;
     }
+    // No config and no --rules: the built-in rule pack.
+    if (rule_paths.empty() && config_path.empty() && !no_rules) rule_paths = {SEGWARD_DEFAULT_RULES};
+    if (no_rules) {
+      config.signature_rules.clear();
+    } else if (!rule_paths.empty()) {
+      config.signature_rules = rule_paths;
+    }
     segward::mgmt::SensorOptions options;
     options.replay_captures = captures;
     const auto report = segward::mgmt::run_sensor(config, options);
@@ -318,6 +380,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", e.what());
     return kExitConfig;
   } catch (const segward::policy::PolicyError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitConfig;
+  } catch (const segward::signatures::RuleError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return kExitConfig;
   } catch (const segward::mgmt::CaptureError& e) {

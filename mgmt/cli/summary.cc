@@ -107,9 +107,11 @@ void print_replay_summary(std::FILE* out, const std::vector<std::string>& captur
     }
   }
   if (r.l7.count("alert") == 0) {
-    std::fprintf(out, "  alerts    0%s\n", r.policy_source.empty() ? " (no policy loaded)" : "");
+    std::fprintf(out, "  alerts    0%s\n",
+                 r.policy_source.empty() && r.signatures.empty() ? " (no policy or signature rules loaded)" : "");
   }
   if (!r.policy_source.empty()) std::fprintf(out, "  policy    %s\n", r.policy_source.c_str());
+  if (!r.signatures.empty()) std::fprintf(out, "  rules     %s\n", r.signatures.c_str());
   std::fprintf(out, "  events    %llu written to %s\n", static_cast<unsigned long long>(r.events_written),
                eve_path == "-" ? "standard output" : eve_path.c_str());
 }

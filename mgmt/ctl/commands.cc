@@ -201,6 +201,23 @@ int cmd_policy_reload(ApiClient& c, const Output& o) {
   return policy_answer(c, o, c.request("POST", "/api/v1/policy/reload"), "policy reload");
 }
 
+int cmd_rules_reload(ApiClient& c, const Output& o) {
+  const Reply r = c.request("POST", "/api/v1/rules/reload");
+  if (r.status == 400) {
+    if (o.json) print_json(o, r.body);
+    throw CtlError(kValidationRefused, c.error_for(r, "rules reload").what());
+  }
+  if (r.status >= 400) throw c.error_for(r, "rules reload");
+  const auto v = parse<api::RulesReply>(r, "rules reload");
+  if (o.json) {
+    print_json(o, r.body);
+  } else {
+    o.out << "rules reloaded: " << v.rules() << " rules from " << v.files_size() << " files, version " << v.version()
+          << ", generation " << v.generation() << "\n";
+  }
+  return kOk;
+}
+
 int cmd_learn(ApiClient& c, const Output& o, const std::string& action) {
   const Reply r = action == "status" ? c.call("GET", "/api/v1/learn") : c.call("POST", "/api/v1/learn/" + action);
   return show<api::LearnStatus>(o, r, "learn " + action, print_learn);

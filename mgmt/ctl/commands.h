@@ -37,6 +37,7 @@ int cmd_policy_get(ApiClient& c, const Output& o, const std::string& path);
 int cmd_policy_validate(ApiClient& c, const Output& o, const std::string& file);
 int cmd_policy_apply(ApiClient& c, const Output& o, const std::string& file);
 int cmd_policy_reload(ApiClient& c, const Output& o);
+int cmd_rules_reload(ApiClient& c, const Output& o);
 
 // action: start | stop | status
 int cmd_learn(ApiClient& c, const Output& o, const std::string& action);

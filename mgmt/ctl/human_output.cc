@@ -90,7 +90,12 @@ void print_status(const api::Status& s, std::ostream& out) {
                          std::to_string(s.policy_generation()) + ", " + std::to_string(s.policy_rules()) + " rules"});
   }
   t.row({"learning", s.learning() ? "yes" : "no"});
-  if (!s.rules_version().empty()) t.row({"signatures", s.rules_version()});
+  if (!s.rules_version().empty()) {
+    t.row({"signatures", std::to_string(s.rules_count()) + " rules (" + s.rules_version() + "), generation " +
+                             std::to_string(s.rules_generation())});
+  } else {
+    t.row({"signatures", "none"});
+  }
   // Key-value lines: no header row.
   std::ostringstream kv;
   t.print(kv);

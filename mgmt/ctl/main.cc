@@ -138,6 +138,13 @@ int main(int argc, char** argv) {
                "  segwardctl policy reload\n")
       ->callback([&] { action = [](ApiClient& c, const Output& o) { return cmd_policy_reload(c, o); }; });
 
+  auto* rules = app.add_subcommand("rules", "The signature rules in force: reload them");
+  rules->require_subcommand(1);
+  rules->add_subcommand("reload", "Read the sensor's signature rule files again (as SIGHUP does)")
+      ->footer("\nExit 5 with every located error when the files are refused (the running rules stay).\n"
+               "Needs an admin token.\nExample:\n  segwardctl rules reload\n")
+      ->callback([&] { action = [](ApiClient& c, const Output& o) { return cmd_rules_reload(c, o); }; });
+
   auto* learn = app.add_subcommand("learn", "Learn mode on live traffic: start, stop, status, show the proposal");
   learn->require_subcommand(1);
   for (const char* what : {"start", "stop", "status"}) {

@@ -83,6 +83,9 @@ api_sensor_start() {
     (umask 077; echo "$ADMIN_TOKEN" >"$ADMIN_TOKEN_FILE"; echo "$READ_TOKEN" >"$READ_TOKEN_FILE")
     local metrics_yaml=""
     [[ $with_metrics == metrics ]] && metrics_yaml="metrics: {listen: 127.0.0.1:0}"
+    # API_RULES (optional): a signature rule file the sensor runs too.
+    local rules_yaml=""
+    [[ -n ${API_RULES:-} ]] && rules_yaml="signatures: {rules: [\"$API_RULES\"]}"
     cat >"$TMP/segward.yaml" <<YAML
 eal: {args: [--no-huge, --no-shconf, --no-pci, -l, "0-1", -m, "256", --no-telemetry, --log-level, "*:error"]}
 dataplane:
@@ -95,6 +98,7 @@ policy: policy.yaml
 evidence: {dir: evidence, packets_after: 0}
 api: {listen: "127.0.0.1:0", tokens: tokens}
 $metrics_yaml
+$rules_yaml
 YAML
     echo "== segward run (API on a free port)"
     "$BIN" run --config "$TMP/segward.yaml" >"$TMP/segward.out" 2>"$TMP/segward.err" &

@@ -29,7 +29,7 @@ grep -q "principals: \[segward-pb-principal, segward-principal\]" "$TMP/all.yaml
     fail "the framework rule does not list the principals the captures registered"
 
 echo "== replay --policy on the same captures"
-(cd "$TMP" && timeout 120 "$BIN" replay -q --policy "$TMP/all.yaml" --eve "$TMP/all-eve.json" "${CAPTURES[@]}") ||
+(cd "$TMP" && timeout 120 "$BIN" replay -q --no-rules --policy "$TMP/all.yaml" --eve "$TMP/all-eve.json" "${CAPTURES[@]}") ||
     fail "segward replay --policy"
 n=$(count_alerts "$TMP/all-eve.json")
 grep '"event_type":"alert"' "$TMP/all-eve.json" | head -n 5 >&2 || true
@@ -39,7 +39,7 @@ echo "[same captures] 0 alerts"
 echo "== learned without the Mesos capture, applied to it"
 (cd "$TMP" && timeout 120 "$BIN" learn --eve "$TMP/learn2-eve.json" -o "$TMP/no-mesos.yaml" \
     "$DATA/zk-cluster.pcap" "$DATA/tls-handshakes.pcap") 2>/dev/null || fail "segward learn (without Mesos)"
-(cd "$TMP" && timeout 120 "$BIN" replay -q --policy "$TMP/no-mesos.yaml" --eve "$TMP/mesos-eve.json" \
+(cd "$TMP" && timeout 120 "$BIN" replay -q --no-rules --policy "$TMP/no-mesos.yaml" --eve "$TMP/mesos-eve.json" \
     "$DATA/mesos-cluster.pcap") || fail "segward replay --policy (Mesos)"
 n=$(count_alerts "$TMP/mesos-eve.json")
 [[ $n -gt 0 ]] || fail "no alert for Mesos traffic a policy learned without it never allowed"

@@ -260,14 +260,22 @@ def probe(a):
     try:
         s = socket.create_connection((a.server, a.port), timeout=a.timeout)
         s.settimeout(max(0.1, a.timeout - (time.time() - t0)))
-        s.sendall(b"1\n")
-        if s.recv(16) != b"1\n":
+        line = (a.text.encode() if a.text else b"1") + b"\n"
+        s.sendall(line)
+        got = b""
+        while len(got) < len(line):
+            chunk = s.recv(len(line) - len(got))
+            if not chunk:
+                break
+            got += chunk
+        if got != line:
             raise OSError("no echo")
+        local = s.getsockname()[1]
         s.close()
     except OSError as e:
         print(f"closed: {type(e).__name__}: {e}", flush=True)
         return 1
-    print("open", flush=True)
+    print(f"open {local}", flush=True)
     return 0
 
 
@@ -297,6 +305,7 @@ def main():
     p.add_argument("--server", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--timeout", type=float, default=1.5)
+    p.add_argument("--text", default="", help="send this line (and expect it back) instead of '1'")
     a = ap.parse_args()
     return {"server": server, "steady": steady, "longlived": longlived, "probe": probe}[a.mode](a)
 

@@ -21,6 +21,24 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh" segwardctl "$@"
 source "$HERE/api_sensor.sh"
+# The sensor runs one signature rule, then two (rules reload below).
+RULE_ONE='rules:
+  - id: 1
+    msg: ZooKeeper setData
+    threat: zookeeper_tampering
+    match:
+      - field: zookeeper.op
+        equals: setData
+'
+RULES_TWO="$RULE_ONE"'  - id: 2
+    msg: ZooKeeper create
+    threat: zookeeper_tampering
+    match:
+      - field: zookeeper.op
+        equals: create
+'
+API_RULES=$TMP/rules.yaml
+printf '%s' "$RULE_ONE" >"$API_RULES"
 PY=/usr/bin/python3
 trap 'api_sensor_kill; rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -132,6 +150,24 @@ ctl policy get | cmp - "$TMP/policy.yaml" || fail "a refused apply changed the r
 expect_exit 3 "policy apply with a read token" ctl policy apply "$TMP/policy.yaml"
 cat "$TMP/last.err"
 grep -q '403' "$TMP/last.err" || fail "policy apply with a read token: no 403 in the message"
+
+echo "== rules reload"
+ctl status | tee "$TMP/status-rules.txt"
+grep -q '^signatures *1 rules (' "$TMP/status-rules.txt" || fail "status: no signatures line with 1 rule"
+gen_before=$(ctl --json status | json_get 'd.get("rules_generation")')
+printf '%s' "$RULES_TWO" >"$API_RULES"
+admin rules reload | tee "$TMP/reload.txt"
+grep -q '^rules reloaded: 2 rules from 1 files' "$TMP/reload.txt" || fail "rules reload: not 2 rules"
+[[ $(ctl --json status | json_get 'd.get("rules_generation")') -eq $((gen_before + 1)) ]] ||
+    fail "rules reload: the generation did not move from $gen_before"
+version=$(ctl --json status | json_get 'd.get("rules_version")')
+printf '%s  - id: 3\n    msg: broken\n    threat: mitm\n    match:\n      - field: tls.sni\n        regex: "(x"\n' \
+    "$RULES_TWO" >"$API_RULES"
+expect_exit 5 "rules reload of a bad file" admin rules reload
+cat "$TMP/last.err"
+grep -q "rules.yaml:[0-9]*: rule 3: regex '(x'" "$TMP/last.err" || fail "rules reload: no located error"
+[[ $(ctl --json status | json_get 'd.get("rules_version")') == "$version" ]] || fail "a refused reload changed the rules"
+expect_exit 3 "rules reload with a read token" ctl rules reload
 
 echo "== exit codes: wrong token 3, closed port 4, usage 2"
 (umask 077; echo "not-a-token-of-this-sensor" >"$TMP/wrong.token")

@@ -10,8 +10,13 @@
 #include <pcap/pcap.h>
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -24,6 +29,7 @@
 #include "dataplane/worker_policy.h"
 #include "mgmt/capture_file.h"
 #include "mgmt/policy_file.h"
+#include "mgmt/rule_file.h"
 #include "platform/mbuf_clock.h"
 #include "platform/ports.h"
 #include "tests/support/alloc_counter.h"
@@ -45,11 +51,25 @@ int run_counted(void* arg) {
   return 0;
 }
 
+// What a replay with signature rules saw: signature alerts by rule id, and
+// by rule set generation.
+struct SignatureTally {
+  std::map<std::uint32_t, std::uint64_t> by_rule;
+  std::map<std::uint32_t, std::uint64_t> by_generation;
+};
+
 // Returns the events the L7 engine produced (Mesos, ZooKeeper, TLS,
 // anomalies, and alerts when `policy_file` names a policy to judge by).
 // `evidence`: alerts also get their packets recorded and handed over.
+// `rules`: signature rule files to match every decoded message against.
+// `mid_run`: called once the worker has handed over 4,000 L7 events and,
+// nobody draining them, waits for ring space (it is then mid-capture);
+// draining starts after it returns.
 std::uint64_t replay_and_count(const std::string& capture, const std::string& vdev_name, std::uint32_t flow_capacity,
-                               const std::string& policy_file = "", bool evidence = false) {
+                               const std::string& policy_file = "", bool evidence = false,
+                               const std::string& rules = "",
+                               const std::function<void(policy::PolicyHandle&)>& mid_run = {},
+                               SignatureTally* tally = nullptr) {
   const mgmt::CaptureScan scan = mgmt::scan_capture(capture);
   EXPECT_GT(scan.packets, 0u);
   EXPECT_EQ(0, rte_vdev_init(vdev_name.c_str(), ("rx_pcap=" + capture).c_str()));
@@ -83,6 +103,11 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
     handle->publish(policy::CompiledPolicy::compile(mgmt::load_policy_file(policy_file), 0));
     judge = std::make_unique<dataplane::WorkerPolicy>(0, false, 0, &l7_events, counters, pool, true);
   }
+  if (!rules.empty()) {
+    if (handle == nullptr) handle = std::make_unique<policy::PolicyHandle>(1);
+    handle->publish_rules(mgmt::load_rule_files({rules}, 1).set);
+    if (judge == nullptr) judge = std::make_unique<dataplane::WorkerPolicy>(0, false, 0, &l7_events, counters, pool, true);
+  }
   dataplane::Worker worker(setup, flows, events, counters, clock, &l7, judge.get(), handle.get());
   std::unique_ptr<dataplane::EvidenceRing> evidence_ring;
   std::unique_ptr<dataplane::EvidenceRecorder> recorder;
@@ -108,7 +133,26 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   auto l7_record = std::make_unique<dataplane::L7EventRecord>();
   std::uint64_t packets_in_flows = 0;
   std::vector<dataplane::DataplaneEvent> batch(64);
+  if (mid_run) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (counters.l7.zookeeper_events.get() < 4000 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_GE(counters.l7.zookeeper_events.get(), 4000u);
+    EXPECT_NE(rte_eal_get_lcore_state(lcore), WAIT) << "the worker should still be mid-capture";
+    mid_run(*handle);
+  }
+  auto count_l7 = [&]() {
+    ++mesos_events;
+    const dataplane::L7EventRecord& r = *l7_record;
+    if (tally != nullptr && r.kind == dataplane::L7EventKind::kAlert &&
+        r.alert.source == dataplane::AlertSource::kSignature) {
+      ++tally->by_rule[r.alert.rule_id];
+      ++tally->by_generation[r.alert.generation];
+    }
+  };
   for (;;) {
+    if (handle != nullptr) handle->reclaim();
     const bool done = rte_eal_get_lcore_state(lcore) == WAIT;
     for (unsigned n; (n = events.pop(batch.data(), 64)) != 0;) {
       for (unsigned i = 0; i < n; ++i) {
@@ -116,7 +160,7 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
         packets_in_flows += batch[i].flow.pkts[0] + batch[i].flow.pkts[1];
       }
     }
-    while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
+    while (l7_events.pop(l7_record.get(), 1) == 1) count_l7();
     while (evidence_ring != nullptr && evidence_ring->pop(evidence_record.get(), 1) == 1) ++evidence_records;
     if (done) break;
     std::this_thread::yield();
@@ -129,11 +173,15 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
   EXPECT_GT(flow_events, 0u);
   EXPECT_EQ(counters.flows_created.get(), flow_events) << "every created flow is reported exactly once";
   EXPECT_LE(packets_in_flows, scan.packets);
-  while (l7_events.pop(l7_record.get(), 1) == 1) ++mesos_events;
+  while (l7_events.pop(l7_record.get(), 1) == 1) count_l7();
   const auto& l7c = counters.l7;
   EXPECT_EQ(l7c.mesos_events.get() + l7c.zookeeper_events.get() + l7c.tls_events.get() + l7c.protocol_mismatches.get() +
-                counters.policy.alerts.get(),
+                counters.policy.alerts.get() + counters.signatures.alerts.get(),
             mesos_events);
+  if (!rules.empty()) {
+    EXPECT_GT(counters.signatures.alerts.get(), 0u);
+    EXPECT_EQ(counters.signatures.alerts_dropped.get(), 0u);
+  }
   if (!policy_file.empty()) {
     EXPECT_GT(counters.policy.alerts.get(), 0u);
   }
@@ -166,6 +214,68 @@ TEST(ReplayNoAlloc, EvidenceRecordingAllocatesNothing) {
   EXPECT_GT(replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc6", 65536,
                              SEGWARD_SOURCE_DIR "/mgmt/policies/default.yaml", true),
             50u);
+}
+
+TEST(ReplayNoAlloc, SignatureMatchingAllocatesNothing) {
+  // The built-in rule pack on all three bundled captures: every decoded
+  // message matched (Hyperscan scans, conditions, thresholds), alerts raised.
+  SignatureTally tally;
+  for (const auto& [capture, vdev] : {std::pair{"zk-cluster.pcap", "net_pcap_noalloc7"},
+                                      std::pair{"mesos-cluster.pcap", "net_pcap_noalloc8"},
+                                      std::pair{"tls-handshakes.pcap", "net_pcap_noalloc9"}}) {
+    replay_and_count(std::string(SEGWARD_SOURCE_DIR "/tests/data/") + capture, vdev, 65536, "", false,
+                     SEGWARD_SOURCE_DIR "/signatures/rules", {}, &tally);
+  }
+  EXPECT_GE(tally.by_rule.size(), 3u) << "the pack fires several rules on the bundled captures";
+}
+
+TEST(ReplayNoAlloc, PayloadPatternsAllocateNothing) {
+  // Streaming payload patterns on every reassembled byte of the Mesos and
+  // ZooKeeper connections: stream states from the rule set's pool.
+  const std::string file = ::testing::TempDir() + "/segward-payload-rules.yaml";
+  std::ofstream(file) << "rules:\n"
+                         "  - id: 41\n    msg: libprocess message type\n    threat: framework_compromise\n"
+                         "    payload:\n      - literal: mesos.internal.\n        direction: to_server\n"
+                         "  - id: 42\n    msg: election znode\n    threat: election_tampering\n"
+                         "    payload:\n      - regex: '/mesos/json\\.info_'\n";
+  SignatureTally tally;
+  replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/mesos-cluster.pcap", "net_pcap_noalloc10", 65536, "", false, file,
+                   {}, &tally);
+  replay_and_count(SEGWARD_SOURCE_DIR "/tests/data/zk-cluster.pcap", "net_pcap_noalloc11", 65536, "", false, file, {},
+                   &tally);
+  EXPECT_GT(tally.by_rule[41], 0u);
+  EXPECT_GT(tally.by_rule[42], 0u);
+}
+
+TEST(RuleReload, NewRulesApplyMidCaptureAndNoPacketIsLost) {
+  // 10,000 pipelined getData requests on one ZooKeeper session. Rule set A
+  // knows only connects; while the worker is mid-capture (blocked on a full
+  // event ring, 4,000 requests in), rule set B, which flags getData, is
+  // published. Every packet is still processed (net_pcap replays each
+  // once), the flow's packets are all accounted, and B's rule fires on the
+  // requests decoded after the swap, under generation 2, A's never again.
+  const std::string dir = ::testing::TempDir() + "/segward-reload-rules";
+  std::filesystem::create_directories(dir);
+  const std::string head = "rules:\n  - id: 900001\n    msg: connect\n    threat: zookeeper_compromise\n"
+                           "    match:\n      - field: zookeeper.kind\n        equals: connect\n";
+  std::ofstream(dir + "/a.yaml") << head;
+  SignatureTally tally;
+  const std::uint64_t events = replay_and_count(
+      SEGWARD_SOURCE_DIR "/tests/data/zk-getdata-flood.pcap", "net_pcap_reload0", 65536, "", false, dir + "/a.yaml",
+      [&](policy::PolicyHandle& handle) {
+        std::ofstream(dir + "/b.yaml") << "rules:\n  - id: 900002\n    msg: getData\n"
+                                          "    threat: zookeeper_compromise\n    match:\n"
+                                          "      - field: zookeeper.op\n        equals: getData\n";
+        EXPECT_EQ(handle.publish_rules(mgmt::load_rule_files({dir + "/b.yaml"}, 1).set), 2);
+      },
+      &tally);
+  EXPECT_GT(events, 10000u);
+  EXPECT_EQ(tally.by_rule[900001], 1u) << "the connect came before the swap";
+  EXPECT_GT(tally.by_rule[900002], 1000u) << "B fires after the swap";
+  EXPECT_LT(tally.by_rule[900002], 10000u) << "but not on requests decoded before it";
+  EXPECT_EQ(tally.by_generation[1], 1u);
+  EXPECT_EQ(tally.by_generation[2], tally.by_rule[900002]);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ReplayNoAlloc, TlsDecodingAllocatesNothing) {

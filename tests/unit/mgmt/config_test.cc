@@ -70,7 +70,7 @@ TEST(Config, UnknownKeyIsLocatedAndListsTheValidOnes) {
             "malformed, ports, event_ring)",
             error_of("dataplane:\n  mode: tap\n  wokers: 2\n"));
   EXPECT_EQ("segward.yaml:1:1: outputz: unknown key (expected one of: eal, dataplane, flow, l7, outputs, api, metrics, "
-            "evidence, policy)",
+            "evidence, signatures, policy)",
             error_of("outputz: {}\n"));
 }
 
@@ -336,6 +336,34 @@ TEST_F(ConfigPolicy, TheConfigsOwnErrorsComeFirst) {
   write("policies/cluster.yaml", "rules: nope\n");
   const std::string config = write("segward.yaml", "policy: policies/cluster.yaml\ndataplane: {workers: 0}\n");
   EXPECT_EQ(config + ":2:22: dataplane.workers: must be between 1 and 64, got 0", error_loading(config));
+}
+
+}  // namespace
+}  // namespace segward::mgmt
+
+namespace segward::mgmt {
+namespace {
+
+TEST(ConfigSignatures, RulePathsAreResolvedAgainstTheConfigFilesFolder) {
+  const Config c = parse_config("signatures:\n  rules: [rules, /etc/segward/more.yaml]\n", "/etc/segward/segward.yaml");
+  EXPECT_EQ(c.signature_rules, (std::vector<std::string>{"/etc/segward/rules", "/etc/segward/more.yaml"}));
+  const Config one = parse_config("signatures: {rules: pack}\n", "conf/segward.yaml");
+  EXPECT_EQ(one.signature_rules, (std::vector<std::string>{"conf/pack"}));
+}
+
+TEST(ConfigSignatures, NeedTheApplicationLayer) {
+  try {
+    (void)parse_config("l7: {enabled: false}\nsignatures: {rules: [r.yaml]}\n", "s.yaml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "s.yaml:2:13: signatures: signature rules test decoded messages: they need l7.enabled: true");
+  }
+  try {
+    (void)parse_config("signatures: {rules: {a: 1}}\n", "s.yaml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("signatures.rules: expected a path or a list of paths"), std::string::npos);
+  }
 }
 
 }  // namespace
