@@ -275,7 +275,9 @@ LoadedRules load_rule_files(const std::vector<std::string>& paths, unsigned work
       errors.push_back(e.what());
       continue;
     }
-    all_text += file + '\n' + text;
+    // The version names the rules, not how their path was written:
+    // base names and contents only.
+    all_text += std::filesystem::path(file).filename().string() + '\n' + text;
     auto parsed = parse_rule_text(text, file, errors);
     rules.insert(rules.end(), std::make_move_iterator(parsed.begin()), std::make_move_iterator(parsed.end()));
   }

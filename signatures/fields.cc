@@ -29,7 +29,8 @@ void each_item(ValueSink& sink, std::string_view list, char sep) {
 }
 
 void read_mesos(FieldId field, const mesos::MesosEvent& e, const mesos::MesosRequestHead* head, ValueSink& sink) {
-  auto header = [&](const auto& value, bool present = true) {
+  // Headers are in the request's head, which only the live decoder has.
+  auto header = [&](const auto& value, bool present) {
     if (head != nullptr && present) text(sink, value.view());
   };
   switch (field) {
@@ -37,9 +38,9 @@ void read_mesos(FieldId field, const mesos::MesosEvent& e, const mesos::MesosReq
     case FieldId::kHttpUri: text(sink, e.http.uri.view()); break;
     case FieldId::kHttpUserAgent: if (head != nullptr) header(head->user_agent, head->has_user_agent); break;
     case FieldId::kHttpHost: if (head != nullptr) header(head->host, head->has_host); break;
-    case FieldId::kHttpContentType: if (head != nullptr) header(head->content_type); break;
-    case FieldId::kHttpContentEncoding: if (head != nullptr) header(head->content_encoding); break;
-    case FieldId::kHttpAccept: if (head != nullptr) header(head->accept); break;
+    case FieldId::kHttpContentType: if (head != nullptr) header(head->content_type, true); break;
+    case FieldId::kHttpContentEncoding: if (head != nullptr) header(head->content_encoding, true); break;
+    case FieldId::kHttpAccept: if (head != nullptr) header(head->accept, true); break;
     case FieldId::kHttpLibprocessFrom: if (head != nullptr) header(head->libprocess_from, head->has_libprocess_from); break;
     case FieldId::kHttpStreamId: text(sink, e.stream_id.view()); break;
     case FieldId::kHttpAuthorization:
