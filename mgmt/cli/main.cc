@@ -254,8 +254,16 @@ int main(int argc, char** argv) {
   auto* rules_cmd = app.add_subcommand("rules", "Signature rule files: check them, test them on captures, list fields");
   rules_cmd->require_subcommand(1);
   rules_cmd->footer(R"(
-Rule format: signatures/README.md. Errors are located: FILE:LINE:COL: rule ID: key: message.
-Exit codes: 0 ok (test: also when rules fired), 2 refused rules or bad command line, 3 bad capture.)");
+Rule format: signatures/README.md. Errors are located: FILE:LINE[:COL]: rule ID: what, one per line, all of
+them (a file with any error is refused whole).
+Exit codes: 0 ok (test: also when rules fired), 2 refused rules or bad command line, 3 bad capture.
+
+Examples:
+  segward rules check signatures/rules local.yaml
+  segward rules test -r signatures/rules -r local.yaml suspicious.pcap
+  segward rules test -r local.yaml --json cluster.pcap | jq -c 'select(.rule)'
+  segward rules fields | grep '^zookeeper'
+A running sensor reloads its rules on SIGHUP or POST /api/v1/rules/reload (segwardctl rules reload).)");
   std::vector<std::string> check_paths;
   auto* rules_check = rules_cmd->add_subcommand("check", "Parse and compile rule files; print every located error");
   rules_check->add_option("files", check_paths, "Rule files or directories of *.yaml")->required();
