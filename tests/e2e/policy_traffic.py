@@ -275,7 +275,7 @@ def probe(a):
     except OSError as e:
         print(f"closed: {type(e).__name__}: {e}", flush=True)
         return 1
-    print(f"open {local}", flush=True)
+    print(f"open {local}" if a.show_port else "open", flush=True)
     return 0
 
 
@@ -306,6 +306,7 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--timeout", type=float, default=1.5)
     p.add_argument("--text", default="", help="send this line (and expect it back) instead of '1'")
+    p.add_argument("--show-port", action="store_true", help="print 'open PORT' (the local port) instead of 'open'")
     a = ap.parse_args()
     return {"server": server, "steady": steady, "longlived": longlived, "probe": probe}[a.mode](a)
 

@@ -69,7 +69,7 @@ BG_PIDS+=("$SERVER_PID")
 CURRENT=R1
 probe() {  # text: one connection to 7003 sending "GET /TEXT HTTP/1.1"
     local got
-    got=$(pt_in client "$PY" "$TRAFFIC" probe --server "$SRV_IP" --port 7003 --timeout 2 \
+    got=$(pt_in client "$PY" "$TRAFFIC" probe --server "$SRV_IP" --port 7003 --timeout 2 --show-port \
         --text "GET /$1 HTTP/1.1" || true)
     [[ $got == open* ]] || fail "probe $1 under $CURRENT: $got"
     printf '%s\t%s\t%s\n' "${got#open }" "$1" "$CURRENT" >>"$TMP/probes.tsv"

@@ -179,7 +179,8 @@ std::uint64_t replay_and_count(const std::string& capture, const std::string& vd
                 counters.policy.alerts.get() + counters.signatures.alerts.get(),
             mesos_events);
   if (!rules.empty()) {
-    EXPECT_GT(counters.signatures.alerts.get(), 0u);
+    // Every capture has decoded messages for the rules; which fire is the caller's to check.
+    EXPECT_GT(counters.signatures.messages.get() + counters.signatures.payload_bytes.get(), 0u);
     EXPECT_EQ(counters.signatures.alerts_dropped.get(), 0u);
   }
   if (!policy_file.empty()) {
