@@ -92,6 +92,10 @@ class EventDrain {
 
   // The REST API, when configured: sees every event written.
   void set_api(SensorApi* api) { api_ = api; }
+  // Sees every application-layer record before it is rendered (SensorOptions::record_observer).
+  void set_record_observer(std::function<void(const dataplane::L7EventRecord&)> observer) {
+    record_observer_ = std::move(observer);
+  }
 
   // Everything left, once the workers have finished.
   void drain_all(dataplane::L7EventRing* l7, dataplane::EventRing& ring) {
@@ -191,11 +195,7 @@ class EventDrain {
   std::vector<std::string> port_names_;
   SensorReport& report_;
   std::function<void(const events::Event&)> observer_;
-
- public:
   std::function<void(const dataplane::L7EventRecord&)> record_observer_;
-
- private:
   const PolicyRuntime* policy_;
   const RulesRuntime* rules_;
   SensorApi* api_ = nullptr;
@@ -349,7 +349,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   std::vector<std::string> port_names;
   for (const auto& p : ports) port_names.push_back(p.name);
   EventDrain drain(eve, outputs, port_names, report, options.observer, policy.get(), rules.get());
-  drain.record_observer_ = options.record_observer;
+  drain.set_record_observer(options.record_observer);
 
   platform::install_signal_handlers();
   const std::uint64_t start_tsc = rte_rdtsc();
