@@ -6,7 +6,23 @@
 
 #include <utility>
 
+#include "decoders/net/decode_common_case.h"
+
 namespace segward::dataplane {
+namespace {
+
+// A benchmark instrument (tests/bench/stage-costs.sh): a build configured
+// with -DSEGWARD_BENCH_CUT=N stops each packet's work after stage N, so that
+// the rate each stage costs can be measured on its own. The default, 0, runs
+// everything; the comparisons below then fold away.
+#ifndef SEGWARD_BENCH_CUT
+#define SEGWARD_BENCH_CUT 0
+#endif
+enum BenchCut : int { kCutNone = 0, kCutIo = 1, kCutDecode = 2, kCutKey = 3, kCutLookup = 4, kCutAccount = 5 };
+constexpr int kBenchCut = SEGWARD_BENCH_CUT;
+static_assert(kBenchCut >= kCutNone && kBenchCut <= kCutAccount, "SEGWARD_BENCH_CUT: 0 to 5");
+
+}  // namespace
 
 Worker::Worker(WorkerSetup setup, FlowTable& flows, EventRing& events, WorkerCounters& counters,
                const platform::MbufClock& clock, L7Engine* l7, WorkerPolicy* policy,
@@ -49,6 +65,7 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   std::array<std::uint16_t, static_cast<std::size_t>(net::L3::kOther) + 1> by_l3{};
   std::array<std::uint16_t, static_cast<std::size_t>(net::L4::kOther) + 1> by_l4{};
   unsigned fragments = 0;
+  unsigned undecoded = 0;
   // Per tracked packet, beside keys_/times_: its key's hash, its candidate
   // flow (FlowTable::lookup_candidate), and what the flow part needs of its
   // mbuf, read here while the mbuf's first line is in cache.
@@ -57,6 +74,12 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
   std::uint32_t frame_bytes[kBurst];
   const std::uint8_t* frames[kBurst];
 
+  if (kBenchCut == kCutIo) {  // receive and forward only, as testpmd io does
+    for (std::uint16_t i = 0; i < n; ++i) verdicts[i] = pass;
+    counters_.rx_packets.add(n);
+    counters_.verdicts[static_cast<int>(pass)].add(n);
+    return;
+  }
   for (std::uint16_t i = 0; i < n; ++i) {
     if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
     rte_mbuf* m = pkts[i];
@@ -69,10 +92,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
     }
     net::PacketLayers& p = layers_[i];
     const net::DecodeError err =
-        net::decode_packet({rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len}, p);
+        net::decode_packet_inline({rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len}, p);
     if (err != net::DecodeError::kNone) {
       counters_.decode_errors[static_cast<std::size_t>(err)].add();
       verdicts[i] = malformed;
+      ++undecoded;
       continue;
     }
     ++by_l3[static_cast<std::size_t>(p.l3)];
@@ -80,7 +104,9 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
     fragments += p.is_fragment ? 1 : 0;
     ++by_l4[static_cast<std::size_t>(p.l4)];
     if (p.l4 == net::L4::kNone) continue;  // a later fragment: no ports to key on
+    if (kBenchCut == kCutDecode) continue;
     from_lo_[tracked] = !make_flow_key(p, keys_[tracked], hashes[tracked]);
+    if (kBenchCut == kCutKey) continue;
     // The index bucket is fetched while the rest of the burst decodes.
     flows_.prefetch(hashes[tracked]);
     tracked_[tracked] = static_cast<std::uint8_t>(i);
@@ -126,9 +152,11 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
         evicted = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)] != evicted_before;
         if (pos < 0) continue;  // counted by the table
       }
+      if (kBenchCut == kCutLookup) continue;
       const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, frame_bytes[t], link.rx_index, times_[t],
                                      emit_record);
       Flow& flow = flows_.at(pos);
+      if (kBenchCut == kCutAccount) continue;
       if (judged) policy_->judge_flow(flow, p, dir == kToServer, times_[t]);
       // Inline, a blocked flow's bytes never reach its server: nothing to decode.
       const bool blocked = judged && setup_.mode == Mode::kInline &&
@@ -142,7 +170,14 @@ void Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& lin
       }
     }
   }
-  if (judged) policy_->unclassified(n - tracked);
+  if (!judged) {
+    // Without a policy every verdict is `pass`, or `malformed` for a frame
+    // that did not decode: no need to count them one by one.
+    counters_.verdicts[static_cast<int>(pass)].add(n - undecoded);
+    if (undecoded != 0) counters_.verdicts[static_cast<int>(malformed)].add(undecoded);
+    return;
+  }
+  policy_->unclassified(n - tracked);
   std::array<std::uint32_t, kVerdictCount> tally{};
   for (std::uint16_t i = 0; i < n; ++i) ++tally[static_cast<int>(verdicts[i])];
   for (std::size_t v = 0; v < kVerdictCount; ++v) {

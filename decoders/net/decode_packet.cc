@@ -6,8 +6,7 @@
 namespace segward::net {
 
 DecodeError decode_packet(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
-  if (detail::decode_common_case(frame, out)) return DecodeError::kNone;
-  return decode_packet_layered(frame, out);
+  return decode_packet_inline(frame, out);
 }
 
 DecodeError decode_packet_layered(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
