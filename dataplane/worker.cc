@@ -267,6 +267,7 @@ void Worker::loop(const std::atomic<bool>& stop) {
       }
     }
   }
+  loop_end_tsc_ = rte_rdtsc();
   stopping_ = true;
   if (policy_ != nullptr) policy_->set_stopping();
   if (l7_ != nullptr) l7_->set_stopping();

@@ -60,6 +60,11 @@ class Worker {
   // ends every flow (reason shutdown) and returns.
   void run(const std::atomic<bool>& stop);
 
+  // The TSC when the polling loop ended (the stop, or the last packet of a
+  // replay), before flows were ended and handed over; 0 until then. Read it
+  // once the worker's lcore has returned.
+  [[nodiscard]] std::uint64_t loop_end_tsc() const { return loop_end_tsc_; }
+
   // Answers top-flows requests (the REST API) between loop passes.
   void set_flow_snapshot(FlowSnapshot* snapshot) { flow_snapshot_ = snapshot; }
 
@@ -88,6 +93,7 @@ class Worker {
   policy::PolicyHandle* policy_handle_;
   std::uint64_t engine_now_ns_ = 0;
   bool stopping_ = false;  // the loop has ended: flush without dropping events
+  std::uint64_t loop_end_tsc_ = 0;
   FlowSnapshot* flow_snapshot_ = nullptr;
   EvidenceRecorder* evidence_ = nullptr;
 

@@ -475,6 +475,14 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   write_stats();
   if (api != nullptr) api->stop();
   report.dataplane_seconds = static_cast<double>(end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
+  // The forwarding part of that: until the last polling loop ended. After it
+  // no packet arrives; the workers end their flows and sessions and wait for
+  // this thread to take every event (seconds on L7 traffic).
+  std::uint64_t loops_end_tsc = start_tsc;
+  for (const auto& slot : slots) {
+    for (const auto& stage : slot->stages) loops_end_tsc = std::max(loops_end_tsc, stage->loop_end_tsc());
+  }
+  report.forwarding_seconds = static_cast<double>(loops_end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
   report.events_written = eve.written();
   if (policy != nullptr) report.policy_source = policy->current().source();
   if (rules != nullptr) {

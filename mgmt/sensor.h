@@ -41,7 +41,8 @@ struct SensorReport {
   StatsSnapshot totals;
   std::uint64_t flow_events = 0;
   std::uint64_t events_written = 0;
-  double dataplane_seconds = 0;
+  double dataplane_seconds = 0;   // worker launch until every worker finished, flows ended and handed over
+  double forwarding_seconds = 0;  // worker launch until the last worker's polling loop ended: packets/s divide by this
   std::uint64_t capture_packets = 0;   // replay: records in the files
   std::uint64_t capture_first_ns = 0, capture_last_ns = 0;
   std::map<std::pair<std::string, std::uint16_t>, ServiceTally> by_service;  // (proto, server port)

@@ -41,10 +41,10 @@
 # each pass is decoded again), and a steady rate besides the `dataplane:`
 # one: packets between the first periodic stats event and the last one
 # before the worker stopped, over their time apart. The `dataplane:` line
-# runs from worker launch until the worker has ended every flow and session
-# after the stop and handed their events over (lossless, so it waits for
-# the management thread): on L7 sources that tail, without packets, is
-# 0.5-4 s here.
+# runs from worker launch until the worker stopped polling; the tail after
+# it, in which the worker ends every flow and session and hands their events
+# over (lossless, so it waits for the management thread; 0.5-4 s here on L7
+# sources), is printed apart on the same line and not counted.
 # (g) Hyperscan inside segward against Hyperscan alone on the same field
 # values: callgrind on `segward replay --no-policy --rules PACK MIX` (all
 # collected; inclusive Ir of the hs_scan variant, RuleSet::evaluate, the L7
@@ -60,7 +60,8 @@
 # Packets/s, one principle for both programs: packets the program received
 # from the pcap port divided by the time its forwarding core ran, from
 # forwarding start to stop.
-#   segward: its own `dataplane: P packets in S s` line (worker launch to stop).
+#   segward: its own `dataplane: P packets in S s` line (worker launch until
+#            the worker stopped polling; the shutdown tail is not in S).
 #   testpmd: port 0 RX-packets of its final forward statistics, divided by the
 #            time between the line it prints just before launching forwarding
 #            and "Telling cores to stop..." (lines time-stamped as they are
