@@ -356,7 +356,9 @@ if [[ $HUGE -eq 1 ]]; then
     [[ ${free:-0} -ge 300 ]] || { echo "$0: --hugepages needs 300+ free 2 MiB hugepages (have ${free:-0})" >&2; exit 2; }
     EAL=(--in-memory --no-pci -l 0-1 -m 600 --no-telemetry)
 fi
-NULLDEV="net_null0,no-rx=1"
+# shellcheck source=segward-config.sh
+source "$HERE/segward-config.sh"
+NULLDEV=$BENCH_NULLDEV
 
 # ---------------------------------------------------------------- sources
 SYN=$TMP/synthetic-10k.pcap
@@ -408,22 +410,7 @@ testpmd_run() {  # pcap mbufs log
 segward_run() {  # pcap mbufs config log [policy] [rules] [stats_port]
     local pcap=$1 mbufs=$2 cfg=$3 log=$4 policy=${5:-} rules=${6:-} stats_port=${7:-}
     {
-        printf 'eal: {args: ['
-        local first=1 a
-        for a in "${EAL[@]}"; do
-            [[ $first -eq 1 ]] || printf ', '
-            printf '"%s"' "$a"; first=0
-        done
-        printf ']}\n'
-        cat <<YAML
-dataplane:
-  mode: inline
-  workers: 1
-  mbufs: $mbufs
-  ports:
-    - {name: a, device: "net_pcap0,rx_pcap=$pcap,infinite_rx=1"}
-    - {name: b, device: "$NULLDEV"}
-YAML
+        segward_config_head "$pcap" "$mbufs"
         if [[ -z $stats_port ]]; then
             echo "outputs: {eve: {path: /dev/null, stats_interval: 0}}"
         else

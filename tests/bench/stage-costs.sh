@@ -2,7 +2,7 @@
 # What each stage of segward's per-packet work costs on row (a)'s source
 # (64-byte TCP ACKs over 10,000 flows), against testpmd io on the same source.
 #
-#   stage-costs.sh [--duration SECONDS (default 5)] [--rounds N (default 5)]
+#   stage-costs.sh [--duration SECONDS (default 5, at least 4)] [--rounds N (default 5)]
 #                  [--flows N (default 10000)] [--build-dir DIR (default build-stage-costs)]
 #
 # Builds segward six times from this tree (DIR, one configuration per
@@ -36,6 +36,10 @@ while [[ $# -gt 0 ]]; do
         *) echo "stage-costs.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+# testpmd's rate is the median of its once-a-second samples, which start
+# after about 2 s: shorter runs give none.
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 4 ]] || { echo "stage-costs.sh: --duration must be a whole number of seconds, at least 4" >&2; exit 2; }
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "stage-costs.sh: --rounds must be a positive whole number" >&2; exit 2; }
 for tool in dpdk-testpmd timeout cmake python3; do
     command -v "$tool" >/dev/null || { echo "stage-costs.sh: needs $tool" >&2; exit 2; }
 done
@@ -45,7 +49,8 @@ cleanup() { jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 STAGES=(all io decode key lookup account)
-for cut in 0 1 2 3 4 5; do
+# 0 last: the build directory is left configured as a product build.
+for cut in 1 2 3 4 5 0; do
     echo "building SEGWARD_BENCH_CUT=$cut (${STAGES[$cut]}) in $BUILD" >&2
     cmake -S "$ROOT" -B "$BUILD" -DSEGWARD_TESTS=OFF -DSEGWARD_BENCH_CUT=$cut >"$TMP/cmake.log" 2>&1 ||
         { cat "$TMP/cmake.log" >&2; exit 1; }
@@ -57,11 +62,13 @@ done
 PCAP=$TMP/synthetic.pcap
 python3 "$HERE/make-synthetic-pcap.py" "$PCAP" --flows "$FLOWS" --packets 40000 >/dev/null
 MBUFS=$((40000 + 16384))
-EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 512 --no-telemetry)
+EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 512 --no-telemetry)  # bench.sh's default
+# shellcheck source=segward-config.sh
+source "$HERE/segward-config.sh"
 
 testpmd_pps() {
     timeout -s INT -k 10 "$DURATION" dpdk-testpmd "${EAL[@]}" \
-        --vdev "net_pcap0,rx_pcap=$PCAP,infinite_rx=1" --vdev "net_null0,no-rx=1" \
+        --vdev "net_pcap0,rx_pcap=$PCAP,infinite_rx=1" --vdev "$BENCH_NULLDEV" \
         -- --forward-mode=io --nb-cores=1 --total-num-mbufs="$MBUFS" --stats-period 1 \
         </dev/null >"$TMP/testpmd.log" 2>&1 || true
     # Port 0's periodic Rx-pps samples (port 1 only transmits): their median.
@@ -71,19 +78,8 @@ testpmd_pps() {
 
 segward_pps() {  # binary
     {
-        printf 'eal: {args: ['; local first=1 a
-        for a in "${EAL[@]}"; do [[ $first -eq 1 ]] || printf ', '; printf '"%s"' "$a"; first=0; done
-        printf ']}\n'
-        cat <<YAML
-dataplane:
-  mode: inline
-  workers: 1
-  mbufs: $MBUFS
-  ports:
-    - {name: a, device: "net_pcap0,rx_pcap=$PCAP,infinite_rx=1"}
-    - {name: b, device: "net_null0,no-rx=1"}
-outputs: {eve: {path: /dev/null, stats_interval: 0}}
-YAML
+        segward_config_head "$PCAP" "$MBUFS"
+        echo "outputs: {eve: {path: /dev/null, stats_interval: 0}}"
     } >"$TMP/segward.yaml"
     timeout -s INT -k 10 "$DURATION" "$1" run --config "$TMP/segward.yaml" </dev/null >"$TMP/segward.log" 2>&1 || true
     awk '$1 == "dataplane:" && $3 == "packets" && $5 > 0 {printf "%.0f\n", $2 / $5}' "$TMP/segward.log"
