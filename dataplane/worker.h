@@ -46,8 +46,9 @@ struct WorkerSetup {
 
 class Worker {
  public:
-  static constexpr std::uint16_t kBurst = 64;  // rte_hash_lookup_bulk takes at most 64
+  static constexpr std::uint16_t kBurst = 64;  // FlowIndex looks up at most kMaxBulk (64) keys at once
   static constexpr unsigned kExpireBudget = 128;  // flows ended per loop pass, at most
+  static constexpr unsigned kPublishEvery = 32;   // busy loop passes between two publications of the gauges
 
   // `l7` may be null: flows only, no application-layer decoding. `policy`
   // may be null: no allowlist; otherwise `policy_handle` says which policy
@@ -72,14 +73,17 @@ class Worker {
   void set_evidence(EvidenceRecorder* evidence) { evidence_ = evidence; }
 
   // Classifies and accounts one burst read from `link`, fills `verdicts`.
-  void process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
-                     Verdict* verdicts);
+  // Returns how many of them are kForward.
+  std::uint16_t process_burst(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, std::uint64_t now_ns,
+                              Verdict* verdicts);
 
 
  private:
   template <Mode kMode>
   void loop(const std::atomic<bool>& stop);
-  void act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts);
+  // Sends the `forwarded` packets whose verdict is kForward, frees the rest.
+  void act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts, std::uint16_t forwarded);
+  void transmit(rte_mbuf** pkts, std::uint16_t n, const PortLink& link);
   void emit(const FlowRecord& record);
   void publish_flow_stats();
 
@@ -94,14 +98,13 @@ class Worker {
   std::uint64_t engine_now_ns_ = 0;
   bool stopping_ = false;  // the loop has ended: flush without dropping events
   std::uint64_t loop_end_tsc_ = 0;
+  unsigned passes_unpublished_ = 0;  // busy loop passes since the gauges were last published
   FlowSnapshot* flow_snapshot_ = nullptr;
   EvidenceRecorder* evidence_ = nullptr;
 
   // Per-burst scratch, reused: no allocation on the path.
   std::array<net::PacketLayers, kBurst> layers_{};
   std::array<FlowKey, kBurst> keys_{};
-  std::array<const FlowKey*, kBurst> key_ptrs_{};
-  std::array<std::int32_t, kBurst> positions_{};
   std::array<std::uint8_t, kBurst> tracked_{};      // burst index of each looked-up packet
   std::array<bool, kBurst> from_lo_{};
   std::array<std::uint64_t, kBurst> times_{};

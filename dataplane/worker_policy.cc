@@ -20,7 +20,8 @@ WorkerPolicy::WorkerPolicy(unsigned worker, bool inline_mode, std::uint16_t queu
       alerts_(alerts),
       counters_(counters),
       pool_(pool),
-      lossless_(lossless) {}
+      lossless_(lossless),
+      rule_packets_(counters.policy.rule_packets.get()) {}
 
 void WorkerPolicy::classify(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns) {
   // From the flow's key, so that a flow judged again after a reload on a
@@ -60,21 +61,12 @@ void WorkerPolicy::classify(Flow& flow, const net::PacketLayers& p, bool from_cl
         [](L7EventRecord& r) { r.clear_payload(); });
 }
 
-Verdict WorkerPolicy::verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame,
-                              const PortLink& link) {
-  counters_.policy.rule_packets[rule_slot(flow.rule)].add();
-  if (!inline_) return Verdict::kObserve;
-  switch (static_cast<Action>(flow.enforcement)) {
-    case Action::kAllow:
-    case Action::kAlert: return Verdict::kForward;
-    case Action::kReset:
-      if (p.l4 == net::L4::kTcp && (flow.policy_flags & kPolicyResetSent) == 0 &&
-          (p.tcp_flags & net::tcp_flags::kRst) == 0) {
-        flow.policy_flags |= kPolicyResetSent;
-        send_resets(p, frame, link);
-      }
-      break;
-    case Action::kDrop: break;
+Verdict WorkerPolicy::block(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame,
+                            const PortLink& link) {
+  if (static_cast<Action>(flow.enforcement) == Action::kReset && p.l4 == net::L4::kTcp &&
+      (flow.policy_flags & kPolicyResetSent) == 0 && (p.tcp_flags & net::tcp_flags::kRst) == 0) {
+    flow.policy_flags |= kPolicyResetSent;
+    send_resets(p, frame, link);
   }
   counters_.policy.packets_dropped.add();
   return Verdict::kDrop;

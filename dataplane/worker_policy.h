@@ -41,6 +41,7 @@ class WorkerPolicy {
   void begin_pass(const policy::PolicySnapshot* snapshot) {
     snapshot_ = snapshot;
     policy_ = snapshot != nullptr ? snapshot->policy : nullptr;
+    generation_ = snapshot != nullptr ? snapshot->generation : 0;
     rules_ = snapshot != nullptr ? snapshot->rules : nullptr;
     if (snapshot != nullptr && snapshot->rules_generation != rules_generation_) [[unlikely]] rules_changed();
     if (!summaries_.empty()) [[unlikely]] flush_summaries();
@@ -60,7 +61,7 @@ class WorkerPolicy {
   // `frame`/`p`: the packet being processed; `from_client`: it travels from
   // the flow's client to its server.
   void judge_flow(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns) {
-    if ((flow.policy_flags & kPolicyClassified) != 0 && flow.policy_generation == snapshot_->generation) return;
+    if ((flow.policy_flags & kPolicyClassified) != 0 && flow.policy_generation == generation_) [[likely]] return;
     classify(flow, p, from_client, now_ns);
   }
 
@@ -79,8 +80,14 @@ class WorkerPolicy {
                  std::uint64_t now_ns, Fill&& fill);
 
   // After L7 decoding: what happens to the packet. Sends the resets of a
-  // reset flow (inline, TCP, once).
-  Verdict verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
+  // reset flow (inline, TCP, once). Inline here for the common case, an
+  // allowed flow: a call per packet cost more than the decision.
+  Verdict verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link) {
+    rule_packets_[rule_slot(flow.rule)].add();
+    if (!inline_) return Verdict::kObserve;
+    if (flow.enforcement <= static_cast<std::uint8_t>(policy::Action::kAlert)) [[likely]] return Verdict::kForward;
+    return block(flow, p, frame, link);
+  }
 
   // A decoded message `m` of flow `flow_id` (`flow`: null once the flow
   // has ended), sent by `from`: every signature rule that fires on it
@@ -112,6 +119,8 @@ class WorkerPolicy {
 
  private:
   void classify(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns);
+  // verdict() for a flow whose enforcement is drop or reset (inline).
+  Verdict block(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link);
   template <class Fill>
   void raise(Flow& flow, const L7Endpoints& from, std::uint64_t now_ns, policy::Action action,
              policy::Condition condition, L7EventKind trigger, Fill&& fill);
@@ -155,6 +164,8 @@ class WorkerPolicy {
   bool lossless_;
   const policy::PolicySnapshot* snapshot_ = nullptr;
   const policy::CompiledPolicy* policy_ = nullptr;
+  std::uint8_t generation_ = 0;  // snapshot_->generation, one load nearer
+  Counter* rule_packets_;        // counters_.policy.rule_packets, likewise
   EvidenceRecorder* evidence_ = nullptr;
   const signatures::RuleSet* rules_ = nullptr;
   std::uint8_t rules_generation_ = 0;

@@ -9,6 +9,7 @@
 #include "dataplane/event_ring.h"
 #include "dataplane/worker.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -508,16 +509,17 @@ struct BurstHarness {
     static std::atomic<int> n{0};
     return std::string(what) + std::to_string(n++);
   }
-  explicit BurstHarness(std::uint32_t capacity)
+  explicit BurstHarness(std::uint32_t capacity, Mode mode = Mode::kTap, bool drop_malformed = true)
       : table(next_name("burst_flows_"), capacity, {}, 1, 0),
         events(next_name("burst_events_"), 4096, 0),
-        worker(setup(), table, events, counters, clock),
+        worker(setup(mode, drop_malformed), table, events, counters, clock),
         pool(rte_pktmbuf_pool_create(next_name("burst_mbufs_").c_str(), 255, 0, 0, 256, 0)) {}
   ~BurstHarness() { rte_mempool_free(pool); }
 
-  static WorkerSetup setup() {
+  static WorkerSetup setup(Mode mode = Mode::kTap, bool drop_malformed = true) {
     WorkerSetup s;
-    s.mode = Mode::kTap;
+    s.mode = mode;
+    s.drop_malformed = drop_malformed;
     s.links = {{0, kNoTxPort, 0}};
     return s;
   }
@@ -548,13 +550,25 @@ struct BurstHarness {
     return m;
   }
 
-  void burst(std::vector<rte_mbuf*> pkts, std::uint64_t now) {
-    ASSERT_LE(pkts.size(), Worker::kBurst);
+  // Returns the verdicts; checks that process_burst's count of forwarded
+  // packets (what the loop sends without looking at each verdict) agrees.
+  std::vector<Verdict> burst(std::vector<rte_mbuf*> pkts, std::uint64_t now) {
+    EXPECT_LE(pkts.size(), Worker::kBurst);
     std::array<Verdict, Worker::kBurst> verdicts;
-    worker.process_burst(pkts.data(), static_cast<std::uint16_t>(pkts.size()), setup().links[0], now,
-                         verdicts.data());
+    const std::uint16_t forwarded = worker.process_burst(pkts.data(), static_cast<std::uint16_t>(pkts.size()),
+                                                         setup().links[0], now, verdicts.data());
+    std::vector<Verdict> out(verdicts.begin(), verdicts.begin() + static_cast<std::ptrdiff_t>(pkts.size()));
+    EXPECT_EQ(forwarded, std::count(out.begin(), out.end(), Verdict::kForward));
     rte_pktmbuf_free_bulk(pkts.data(), static_cast<unsigned>(pkts.size()));
+    return out;
   }
+  // A frame cut inside its IPv4 header: it does not decode.
+  rte_mbuf* truncated() {
+    rte_mbuf* m = frame(kTruncSrc, 1, kTruncSrc + 1, 2, 0);
+    rte_pktmbuf_trim(m, 60 - 20);
+    return m;
+  }
+  static constexpr std::uint32_t kTruncSrc = 0xcb007100;  // 203.0.113.0
   std::vector<FlowRecord> evicted() {
     std::vector<FlowRecord> out;
     DataplaneEvent e;
@@ -587,6 +601,40 @@ TEST(WorkerBurst, BothPacketsOfAFlowBornInOneBurstCountInThatFlow) {
     EXPECT_EQ(1u, r.pkts[kToServer]);
     EXPECT_EQ(1u, r.pkts[kToClient]);
     EXPECT_EQ(60u, r.bytes[kToServer]);
+  }
+}
+
+// Without a policy, every frame that decodes gets the mode's verdict and one
+// that does not gets the malformed one: the verdict counters and the count
+// of forwarded packets (what the loop sends as one burst when it is all of
+// them) must say the same as the verdicts, in each mode.
+TEST(WorkerBurst, VerdictCountsAndForwardedCountAgreeWithTheVerdicts) {
+  struct Case {
+    Mode mode;
+    bool drop_malformed;
+    Verdict good, bad;
+  };
+  for (const Case c : {Case{Mode::kInline, true, Verdict::kForward, Verdict::kDrop},
+                       Case{Mode::kInline, false, Verdict::kForward, Verdict::kForward},
+                       Case{Mode::kTap, true, Verdict::kObserve, Verdict::kObserve}}) {
+    SCOPED_TRACE(std::string(c.mode == Mode::kInline ? "inline" : "tap") +
+                 (c.drop_malformed ? ", drop_malformed" : ", forward malformed"));
+    BurstHarness h(1024, c.mode, c.drop_malformed);
+    std::vector<rte_mbuf*> pkts;
+    for (std::uint16_t i = 0; i < 5; ++i) {
+      pkts.push_back(h.frame(kClient + i, 4000, kServer + 1, 2181, tf::kAck));
+      if (i % 2 == 0) pkts.push_back(h.truncated());
+    }
+    const std::vector<Verdict> verdicts = h.burst(pkts, kSec);
+    ASSERT_EQ(8u, verdicts.size());
+    std::array<std::uint64_t, kVerdictCount> want{};
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+      const bool is_bad = i == 1 || i == 4 || i == 7;
+      EXPECT_EQ(is_bad ? c.bad : c.good, verdicts[i]) << "packet " << i;
+      ++want[static_cast<std::size_t>(is_bad ? c.bad : c.good)];
+    }
+    for (std::size_t v = 0; v < kVerdictCount; ++v) EXPECT_EQ(want[v], h.counters.verdicts[v].get()) << "verdict " << v;
+    EXPECT_EQ(8u, h.counters.rx_packets.get());
   }
 }
 

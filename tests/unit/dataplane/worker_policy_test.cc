@@ -166,7 +166,9 @@ struct PolicyWorker : ::testing::Test {
     std::memcpy(data, frame.data(), frame.size());
     Verdict v = Verdict::kObserve;
     now += 1000;
-    worker->process_burst(&m, 1, link, now, &v);
+    const std::uint16_t forwarded = worker->process_burst(&m, 1, link, now, &v);
+    // What the loop hands to TX: the packets whose verdict is kForward.
+    EXPECT_EQ(forwarded, v == Verdict::kForward ? 1 : 0);
     rte_pktmbuf_free(m);
     return v;
   }
