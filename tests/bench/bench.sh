@@ -131,35 +131,17 @@ fi
 
 SCRIPT_START=$EPOCHREALTIME
 TMP=$(mktemp -d /tmp/segward-bench.XXXXXX)
-CHILD=""   # the background job being waited for, if any
+# shellcheck source=jobs.sh
+source "$HERE/jobs.sh"   # run_job, stop_child
 LISTENER=""  # row (f)'s syslog listener, while it runs
 cleanup() {
     if [[ -n $LISTENER ]]; then kill -TERM "$LISTENER" 2>/dev/null || true; wait "$LISTENER" 2>/dev/null || true; fi
-    if [[ -n $CHILD ]] && kill -0 "$CHILD" 2>/dev/null; then
-        # The job is a subshell around `timeout ...`: signal its children by
-        # parent id (timeout passes TERM on), then the subshell itself.
-        pkill -TERM -P "$CHILD" 2>/dev/null || true
-        kill -TERM "$CHILD" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.5; done
-        pkill -KILL -P "$CHILD" 2>/dev/null || true
-        kill -KILL "$CHILD" 2>/dev/null || true
-    fi
+    stop_child
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Run "$@" as a background job and wait for it, so that a signal to this
-# script is handled at once and cleanup() can stop the job.
-run_job() {
-    "$@" &
-    CHILD=$!
-    local rc=0
-    wait "$CHILD" || rc=$?
-    CHILD=""
-    return "$rc"
-}
 
 mean_frame_bytes() {  # classic pcap: mean captured length
     "$PY" - "$1" <<'EOF'
@@ -298,56 +280,8 @@ stop_listener() {  # out: waits up to 2 s for a stats event in it first
     LISTENER=""
 }
 
-# Inclusive Ir and calls of functions in a callgrind out file (all threads
-# in one file, the default), from its cost and call lines, for each REGEX
-# (matched against the demangled name): "IR CALLS NAMES" per line, NAMES
-# `|`-joined ("-": none). Calls between two matching functions are not
-# counted twice, a function's calls to itself are left out; a REGEX must not
-# match a function and one it calls through others (that would count twice).
-callgrind_functions() {  # out regex...
-    "$PY" - "$@" <<'EOF'
-import re, sys
-path, pats = sys.argv[1], [re.compile(p) for p in sys.argv[2:]]
-names, self_ir, call_ir, calls_in = {}, {}, {}, {}
-fn = cfn = None
-after_calls, ir_col = False, 1
-def name_of(v):
-    m = re.match(r"\((\d+)\)(?: (.*))?$", v)
-    if not m:
-        return v
-    if m.group(2) is not None:
-        names[m.group(1)] = m.group(2)
-    return names[m.group(1)]
-for line in open(path, errors="replace"):
-    line = line.rstrip("\n")
-    if not line:
-        continue
-    c = line[0]
-    if c.isdigit() or c in "+-*":
-        parts = line.split()
-        ir = int(parts[ir_col]) if len(parts) > ir_col else 0
-        if after_calls:
-            if cfn != fn:
-                call_ir.setdefault(fn, []).append((cfn, ir))
-            after_calls = False
-        else:
-            self_ir[fn] = self_ir.get(fn, 0) + ir
-    elif line.startswith("positions:"):
-        ir_col = len(line.split()) - 1
-    elif line.startswith("fn="):
-        fn = name_of(line[3:])
-    elif line.startswith("cfn="):
-        cfn = name_of(line[4:])
-    elif line.startswith("calls="):
-        calls_in[cfn] = calls_in.get(cfn, 0) + int(line[6:].split()[0])
-        after_calls = True
-for p in pats:
-    match = sorted({n for n in set(self_ir) | set(calls_in) if n and p.search(n)})
-    inc = sum(self_ir.get(n, 0) for n in match)
-    inc += sum(ir for n in match for callee, ir in call_ir.get(n, []) if callee not in match)
-    print(inc, sum(calls_in.get(n, 0) for n in match), "|".join(match) or "-")
-EOF
-}
+# Inclusive Ir and calls of functions in a callgrind out file: callgrind_functions.py.
+callgrind_functions() { "$PY" "$HERE/callgrind_functions.py" "$@"; }  # out regex...
 
 # Same EAL for both programs: DPDK 22.11 refuses --no-huge with --in-memory.
 EAL=(--no-huge --no-shconf --no-pci -l 0-1 -m 512 --no-telemetry)
