@@ -19,11 +19,13 @@ class Int64JsonFields {
   // `json`: the printer's output for a message of the root type. Only
   // all-digit strings are touched, so a string field that shares a name
   // with a 64-bit one elsewhere keeps its quotes unless it holds digits only.
+  // One pass over the text, whatever the number of fields.
   void unquote(std::string& json) const;
 
  private:
-  std::set<std::string> keys_;      // "name":" of scalar (and repeated) fields
-  std::set<std::string> map_keys_;  // "name":{ of map<string, uint64> fields
+  // std::less<>: looked up by string_view, straight from the text.
+  std::set<std::string, std::less<>> names_;      // 64-bit integer fields
+  std::set<std::string, std::less<>> map_names_;  // map<string, uint64> fields
 };
 
 }  // namespace segward::api

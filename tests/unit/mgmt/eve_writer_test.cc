@@ -26,6 +26,25 @@ TEST(EveJson, UnquotesOnly64BitIntegerFields) {
             json);
 }
 
+// The pass reads the JSON's structure: a key's name inside a string value
+// is text, not a key; escaped quotes do not end a string; only the direct
+// values of a uint64 map are numbers, not those of an object nested in it;
+// values that are not all digits keep their quotes; a cut text is copied.
+TEST(EveJson, UnquoteFollowsTheJsonStructure) {
+  std::string json =
+      R"({"app_proto":"a \"flow_id\":\"5\" b","flow_id":"9","signature":"\\","bytes":"12x",)"
+      R"("stats":{"decoder":{"errors":{"eth_truncated":"3","nested":{"ipv4_bad":"4"}},"pkts":"8"}},)"
+      R"("flow":{"state":"closed","pkts_toclient":""}})";
+  unquote_int64_fields(json);
+  EXPECT_EQ(R"({"app_proto":"a \"flow_id\":\"5\" b","flow_id":9,"signature":"\\","bytes":"12x",)"
+            R"("stats":{"decoder":{"errors":{"eth_truncated":3,"nested":{"ipv4_bad":"4"}},"pkts":8}},)"
+            R"("flow":{"state":"closed","pkts_toclient":""}})",
+            json);
+  std::string cut = R"({"flow_id":"12)";
+  unquote_int64_fields(cut);
+  EXPECT_EQ(R"({"flow_id":"12)", cut);
+}
+
 dataplane::FlowRecord sample_record() {
   dataplane::FlowRecord r{};
   r.key.addr_lo = {192, 0, 2, 1};
