@@ -142,9 +142,9 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
 
   const bool judged = policy_ != nullptr && policy_->active();
   const bool enforces = judged && setup_.mode == Mode::kInline;  // blocked flows' bytes never reach their server
-  // Verdicts other than `pass` that the policy gave, by verdict: the rest
-  // of the burst is `pass` (or `malformed`), so counting these is enough.
-  std::array<std::uint16_t, kVerdictCount> overridden{};
+  // Per verdict: first those the policy gave other than `pass` (the rest of
+  // the burst is `pass`, or `malformed`), then, at the end, all of them.
+  std::array<std::uint16_t, kVerdictCount> tally{};
   unsigned n_overridden = 0;
   if (tracked != 0) {
     const std::uint64_t evicted_before = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)];
@@ -175,7 +175,7 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
         const Verdict v = policy_->verdict(flow, p, frames[t], link);
         if (v != pass) [[unlikely]] {
           verdicts[tracked_[t]] = v;
-          ++overridden[static_cast<std::size_t>(v)];
+          ++tally[static_cast<std::size_t>(v)];
           ++n_overridden;
         }
       }
@@ -196,14 +196,12 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
     if (pass != Verdict::kForward) return 0;
     return malformed == Verdict::kForward ? n : passed;
   }
-  std::array<std::uint32_t, kVerdictCount> tally{};
-  for (std::size_t v = 0; v < kVerdictCount; ++v) tally[v] = overridden[v];
   tally[static_cast<std::size_t>(pass)] += passed;
   tally[static_cast<std::size_t>(malformed)] += undecoded;
   for (std::size_t v = 0; v < kVerdictCount; ++v) {
     if (tally[v] != 0) counters_.verdicts[v].add(tally[v]);
   }
-  return static_cast<std::uint16_t>(tally[static_cast<std::size_t>(Verdict::kForward)]);
+  return tally[static_cast<std::size_t>(Verdict::kForward)];
 }
 
 void Worker::act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts,

@@ -158,24 +158,7 @@ print(f"{total / max(n, 1):.1f}")
 EOF
 }
 
-count_records() {  # classic pcap, either byte order
-    "$PY" - "$1" <<'EOF'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-magic = d[:4]
-if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-    e = "<"
-elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-    e = ">"
-else:
-    sys.exit(f"{sys.argv[1]}: not a classic pcap file")
-off, n = 24, 0
-while off + 16 <= len(d):
-    off += 16 + struct.unpack_from(e + "I", d, off + 8)[0]
-    n += 1
-print(n)
-EOF
-}
+count_records() { "$PY" "$HERE/pcap_records.py" "$1"; }  # classic pcap, either byte order
 
 calc() { "$PY" -c "import sys; print($1)"; }
 

@@ -149,12 +149,7 @@ for row in a b e; do
         b) f=$ZK; label="(b) zk-cluster.pcap: real ZooKeeper traffic" ;;
         e) f=$SYN; policy=$POLICY; label="(e) synthetic through a 1,000-rule allowlist" ;;
     esac
-    n_file=$("$PY" -c '
-import struct, sys
-d = open(sys.argv[1], "rb").read(); e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-off = n = 0; off = 24
-while off + 16 <= len(d): off += 16 + struct.unpack_from(e + "I", d, off + 8)[0]; n += 1
-print(n)' "$f")
+    n_file=$("$PY" "$HERE/pcap_records.py" "$f")
     mbufs=$((n_file + 16384))   # as bench.sh: the looped file, plus the forwarding path's
     echo "== $label"
 
