@@ -34,6 +34,14 @@ if(SEGWARD_ARCH STREQUAL "auto")
     endif()
   endif()
 elseif(NOT SEGWARD_ARCH STREQUAL "dpdk")
+  # Refused here, with the option's name, rather than as a compiler error
+  # on the first source file.
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag("-march=${SEGWARD_ARCH}" SEGWARD_ARCH_ACCEPTED_${SEGWARD_ARCH})
+  if(NOT SEGWARD_ARCH_ACCEPTED_${SEGWARD_ARCH})
+    message(FATAL_ERROR "SEGWARD_ARCH=${SEGWARD_ARCH}: the compiler does not accept -march=${SEGWARD_ARCH} "
+                        "(use auto, dpdk, or a -march value such as x86-64-v3 or skylake)")
+  endif()
   set(_segward_march "${SEGWARD_ARCH}")
 endif()
 
