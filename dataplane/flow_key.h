@@ -14,6 +14,7 @@
 #include <rte_hash_crc.h>
 #endif
 
+#include "decoders/net/decode_common_case.h"
 #include "decoders/net/packet_layers.h"
 
 namespace segward::dataplane {
@@ -32,7 +33,8 @@ static_assert(offsetof(FlowKey, port_lo) == 32 && offsetof(FlowKey, port_hi) == 
               offsetof(FlowKey, proto) == 38 && offsetof(FlowKey, v6) == 39);
 static_assert(std::endian::native == std::endian::little, "make_flow_key packs the last key word little-endian");
 
-// The flow table's hash of a key: CRC32-C over its five 64-bit words.
+// The flow table's hash of a key: CRC32-C over its 64-bit words (an IPv6
+// key's five, an IPv4 key's three that are not always zero).
 inline std::uint32_t flow_hash_words(const std::uint64_t (&w)[5]) {
 #if defined(__SSE4_2__)
   std::uint64_t h = _mm_crc32_u64(0xffffffffu, w[0]);
@@ -48,11 +50,65 @@ inline std::uint32_t flow_hash_words(const std::uint64_t (&w)[5]) {
 #endif
 }
 
+// An IPv4 key's words 1 and 3 (the upper address bytes) are always zero:
+// its hash takes the other three.
+inline std::uint32_t flow_hash_v4_words(std::uint64_t w0, std::uint64_t w2, std::uint64_t w4) {
+#if defined(__SSE4_2__)
+  std::uint64_t h = _mm_crc32_u64(0xffffffffu, w0);
+  h = _mm_crc32_u64(h, w2);
+  h = _mm_crc32_u64(h, w4);
+  return static_cast<std::uint32_t>(h);
+#else
+  return rte_hash_crc_8byte(w4, rte_hash_crc_8byte(w2, rte_hash_crc_8byte(w0, 0xffffffffu)));
+#endif
+}
+
 inline std::uint32_t flow_hash(const FlowKey& key) {
   std::uint64_t w[5];
   std::memcpy(w, &key, sizeof w);
-  return flow_hash_words(w);
+  return key.v6 != 0 ? flow_hash_words(w) : flow_hash_v4_words(w[0], w[2], w[4]);
 }
+
+namespace detail {
+
+// vlan, proto, v6 in FlowKey's layout (little-endian), above the ports.
+inline std::uint64_t flow_key_tail(std::uint16_t vlan, std::uint8_t proto, bool v6) {
+  return static_cast<std::uint64_t>(vlan) << 32 | static_cast<std::uint64_t>(proto) << 48 |
+         static_cast<std::uint64_t>(v6 ? 1 : 0) << 56;
+}
+
+// The key's last word: the tail, then port_lo and port_hi. `ports`: the
+// packet's source port in the high half, its destination port in the low
+// (the frame's four port bytes read big-endian).
+inline std::uint64_t flow_key_ports(bool reverse, std::uint32_t ports, std::uint64_t tail) {
+  return tail | (reverse ? ports : std::rotl(ports, 16));
+}
+
+// The key and hash of an IPv4 flow from its addresses' words as the frame
+// holds them (network byte order, loaded natively) and `ports` as above.
+// Any total order makes the key symmetric; native words compare cheaper
+// than memcmp's lexicographic order.
+inline bool make_flow_key_v4(std::uint32_t s4, std::uint32_t d4, std::uint32_t ports, std::uint64_t tail,
+                             FlowKey& key, std::uint32_t& hash) {
+  // Equal addresses: the higher source port is the reverse direction
+  // (ports > rotl(ports, 16) exactly when source > destination).
+  const bool reverse = s4 != d4 ? s4 > d4 : ports > std::rotl(ports, 16);
+  const std::uint64_t lo = reverse ? d4 : s4;
+  const std::uint64_t hi = reverse ? s4 : d4;
+  const std::uint64_t last = flow_key_ports(reverse, ports, tail);
+  // Word by word into the key: a local array copied in would go through the stack.
+  auto* out = reinterpret_cast<unsigned char*>(&key);
+  const std::uint64_t zero = 0;
+  std::memcpy(out, &lo, 8);
+  std::memcpy(out + 8, &zero, 8);
+  std::memcpy(out + 16, &hi, 8);
+  std::memcpy(out + 24, &zero, 8);
+  std::memcpy(out + 32, &last, 8);
+  hash = flow_hash_v4_words(lo, hi, last);
+  return reverse;
+}
+
+}  // namespace detail
 
 // Fills `key` from decoded layers, and `hash` with flow_hash(key). Returns
 // true when the packet travels from the high endpoint to the low one (the
@@ -69,36 +125,33 @@ inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key, std::uint32_
   const std::uint32_t sport = no_ports ? 0 : p.src_port;
   const std::uint32_t dport = no_ports ? 0 : p.dst_port;
   const std::uint16_t vlan = p.vlan_count > 0 ? p.vlan_ids[0] : 0;
-  // vlan, proto, v6 in FlowKey's layout (little-endian), above the ports
-  const std::uint64_t tail = static_cast<std::uint64_t>(vlan) << 32 | static_cast<std::uint64_t>(p.ip_proto) << 48 |
-                             static_cast<std::uint64_t>(p.src_ip.v6 ? 1 : 0) << 56;
-  // Any total order makes the key symmetric; native words compare cheaper
-  // than memcmp's lexicographic order.
-  std::uint64_t w[5];
-  bool reverse;
+  const std::uint64_t tail = detail::flow_key_tail(vlan, p.ip_proto, p.src_ip.v6);
   if (!p.src_ip.v6) {
     std::uint32_t s4, d4;
     std::memcpy(&s4, p.src_ip.bytes.data(), 4);
     std::memcpy(&d4, p.dst_ip.bytes.data(), 4);
-    reverse = s4 != d4 ? s4 > d4 : sport > dport;
-    w[0] = reverse ? d4 : s4;
-    w[1] = 0;
-    w[2] = reverse ? s4 : d4;
-    w[3] = 0;
-  } else {
-    std::uint64_t s[2], d[2];
-    std::memcpy(s, p.src_ip.bytes.data(), 16);
-    std::memcpy(d, p.dst_ip.bytes.data(), 16);
-    reverse = s[0] != d[0] ? s[0] > d[0] : s[1] != d[1] ? s[1] > d[1] : sport > dport;
-    w[0] = reverse ? d[0] : s[0];
-    w[1] = reverse ? d[1] : s[1];
-    w[2] = reverse ? s[0] : d[0];
-    w[3] = reverse ? s[1] : d[1];
+    return detail::make_flow_key_v4(s4, d4, sport << 16 | dport, tail, key, hash);
   }
-  w[4] = tail | (reverse ? (dport | sport << 16) : (sport | dport << 16));  // port_lo, port_hi
+  std::uint64_t s[2], d[2];
+  std::memcpy(s, p.src_ip.bytes.data(), 16);
+  std::memcpy(d, p.dst_ip.bytes.data(), 16);
+  const bool reverse = s[0] != d[0] ? s[0] > d[0] : s[1] != d[1] ? s[1] > d[1] : sport > dport;
+  std::uint64_t w[5];
+  w[0] = reverse ? d[0] : s[0];
+  w[1] = reverse ? d[1] : s[1];
+  w[2] = reverse ? s[0] : d[0];
+  w[3] = reverse ? s[1] : d[1];
+  w[4] = detail::flow_key_ports(reverse, sport << 16 | dport, tail);
   std::memcpy(&key, w, sizeof key);
   hash = flow_hash_words(w);
   return reverse;
+}
+
+// The same key, from a common-case frame's headers (decode_common_case.h):
+// equal to make_flow_key of the layers the full decode gives for the frame.
+inline bool make_flow_key(const net::CommonCaseHeaders& h, FlowKey& key, std::uint32_t& hash) {
+  return detail::make_flow_key_v4(h.src_ip_word, h.dst_ip_word, h.ports, detail::flow_key_tail(h.vlan, h.ip_proto, false),
+                                  key, hash);
 }
 
 inline bool make_flow_key(const net::PacketLayers& p, FlowKey& key) {

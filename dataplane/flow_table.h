@@ -177,7 +177,8 @@ int FlowTable::account(std::int32_t position, bool packet_from_lo, bool is_tcp, 
   const auto pos = static_cast<std::uint32_t>(position);
   Flow* f = &flows_[pos];
   namespace tf = net::tcp_flags;
-  if (is_tcp && f->state == FlowState::kClosed && (tcp_flags & (tf::kSyn | tf::kAck)) == tf::kSyn) {
+  // Flags first: a bare SYN is rare, and UDP's flags are 0.
+  if ((tcp_flags & (tf::kSyn | tf::kAck)) == tf::kSyn && is_tcp && f->state == FlowState::kClosed) [[unlikely]] {
     // A fresh connection on the same 5-tuple: the old one is over.
     emit(make_flow_record(*f, FlowEndReason::kTcpReuse, pos));
     ++stats_.ended[static_cast<int>(FlowEndReason::kTcpReuse)];
@@ -192,15 +193,15 @@ int FlowTable::account(std::int32_t position, bool packet_from_lo, bool is_tcp, 
   f->tcp_flags[dir] |= tcp_flags;
 
   FlowState next = f->state;
-  if (is_tcp) {
-    if ((tcp_flags & tf::kRst) != 0 ||
-        ((f->tcp_flags[0] & tf::kFin) != 0 && (f->tcp_flags[1] & tf::kFin) != 0)) {
+  // Only a new flow, or a TCP packet with RST or FIN, can change the state:
+  // an established flow whose FINs had both been seen would be closed already.
+  if (f->state == FlowState::kNew || (is_tcp && (tcp_flags & (tf::kRst | tf::kFin)) != 0)) [[unlikely]] {
+    if (is_tcp && ((tcp_flags & tf::kRst) != 0 ||
+                   ((f->tcp_flags[0] & tf::kFin) != 0 && (f->tcp_flags[1] & tf::kFin) != 0))) {
       next = FlowState::kClosed;
     } else if (f->state == FlowState::kNew && f->pkts[kToClient] != 0) {
       next = FlowState::kEstablished;
     }
-  } else if (f->state == FlowState::kNew && f->pkts[kToClient] != 0) {
-    next = FlowState::kEstablished;
   }
   if (next != f->state) {
     unlink(pos);

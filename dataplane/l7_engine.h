@@ -42,6 +42,14 @@ class L7Engine {
   L7Engine(const L7Engine&) = delete;
   L7Engine& operator=(const L7Engine&) = delete;
 
+  // Whether L7 decoding is on at all (config: l7.enabled).
+  [[nodiscard]] bool enabled() const { return limits_.enabled; }
+  // Whether on_tcp_packet of an enabled engine has anything to do for a
+  // packet of `flow` with `payload_len` bytes of payload: the worker decodes
+  // the packet's full layers only then.
+  [[nodiscard]] static bool wants_packet(const Flow& flow, std::uint16_t payload_len) {
+    return flow.session != kNoSession || (flow.app == AppProto::kUnknown && payload_len != 0);
+  }
   // One TCP packet of tracked flow `flow`, travelling in flow direction
   // `dir` (kToServer/kToClient); `frame` is the frame `p` was decoded from.
   void on_tcp_packet(Flow& flow, int dir, const net::PacketLayers& p, const std::uint8_t* frame,

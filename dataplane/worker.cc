@@ -4,6 +4,7 @@
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
+#include <cstring>
 #include <utility>
 
 #include "decoders/net/decode_common_case.h"
@@ -66,16 +67,9 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
   std::array<std::uint16_t, static_cast<std::size_t>(net::L4::kOther) + 1> by_l4{};
   unsigned fragments = 0;
   unsigned undecoded = 0;
-  // Per tracked packet, beside keys_/times_: its key's hash, its candidate
-  // flow (FlowTable::lookup_candidate), and what the flow part needs of its
-  // mbuf, read here while the mbuf's first line is in cache.
-  std::uint32_t hashes[kBurst];
-  std::uint32_t candidates[kBurst];
-  std::uint32_t frame_bytes[kBurst];
-  const std::uint8_t* frames[kBurst];
 
   if (kBenchCut == kCutIo) {  // receive and forward only, as testpmd io does
-    for (std::uint16_t i = 0; i < n; ++i) verdicts[i] = pass;
+    std::memset(verdicts, static_cast<int>(pass), n);
     counters_.rx_packets.add(n);
     counters_.verdicts[static_cast<int>(pass)].add(n);
     return pass == Verdict::kForward ? n : 0;
@@ -84,56 +78,82 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
   // compiler would reload these after every one of them.
   const bool replay = setup_.replay;
   std::uint64_t engine_now = engine_now_ns_;
+  // Every verdict starts as `pass`; only the exceptions are written later.
+  static_assert(sizeof(Verdict) == 1);
+  std::memset(verdicts, static_cast<int>(pass), n);
+  // IPv4 TCP/UDP frames the common-case decode took: counted apart from
+  // by_l3/by_l4, in registers.
+  unsigned common = 0;
+  unsigned common_tcp = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
     if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void*));
     rte_mbuf* m = pkts[i];
     bytes += m->pkt_len;
-    verdicts[i] = pass;
     std::uint64_t ts = now_ns;
     if (replay) {
       if (std::uint64_t stamped = clock_.packet_time_ns(m); stamped != 0) ts = stamped;
       if (ts > engine_now) engine_now = ts;
     }
-    net::PacketLayers& p = layers_[i];
-    const net::DecodeError err =
-        net::decode_packet_inline({rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len}, p);
-    if (err != net::DecodeError::kNone) {
-      counters_.decode_errors[static_cast<std::size_t>(err)].add();
-      verdicts[i] = malformed;
-      ++undecoded;
-      continue;
+    const std::uint8_t* frame = rte_pktmbuf_mtod(m, const std::uint8_t*);
+    TrackedPacket& tp = tracked_[tracked];
+    // The common case (IPv4 TCP/UDP) goes from the frame to its flow key
+    // without filling PacketLayers; the rest is decoded layer by layer.
+    net::CommonCaseHeaders h;
+    if (net::decode_common_case_headers({frame, m->data_len}, h)) [[likely]] {
+      tp.is_tcp = h.ip_proto == net::ip_proto::kTcp;
+      ++common;
+      common_tcp += tp.is_tcp ? 1 : 0;
+      if (kBenchCut == kCutDecode) continue;
+      tp.from_lo = !make_flow_key(h, tp.key, tp.hash);
+      tp.tcp_flags = h.tcp_flags;
+      tp.payload_len = h.payload_len;
+      tp.decoded = false;
+    } else {
+      net::PacketLayers& p = layers_[i];
+      const net::DecodeError err = net::decode_packet_layered({frame, m->data_len}, p);
+      if (err != net::DecodeError::kNone) {
+        counters_.decode_errors[static_cast<std::size_t>(err)].add();
+        verdicts[i] = malformed;
+        ++undecoded;
+        continue;
+      }
+      ++by_l3[static_cast<std::size_t>(p.l3)];
+      if (p.l3 != net::L3::kIpv4 && p.l3 != net::L3::kIpv6) continue;
+      fragments += p.is_fragment ? 1 : 0;
+      ++by_l4[static_cast<std::size_t>(p.l4)];
+      if (p.l4 == net::L4::kNone) continue;  // a later fragment: no ports to key on
+      if (kBenchCut == kCutDecode) continue;
+      tp.from_lo = !make_flow_key(p, tp.key, tp.hash);
+      tp.is_tcp = p.l4 == net::L4::kTcp;
+      tp.tcp_flags = p.tcp_flags;
+      tp.payload_len = p.payload_len;
+      tp.decoded = true;
     }
-    ++by_l3[static_cast<std::size_t>(p.l3)];
-    if (p.l3 != net::L3::kIpv4 && p.l3 != net::L3::kIpv6) continue;
-    fragments += p.is_fragment ? 1 : 0;
-    ++by_l4[static_cast<std::size_t>(p.l4)];
-    if (p.l4 == net::L4::kNone) continue;  // a later fragment: no ports to key on
-    if (kBenchCut == kCutDecode) continue;
-    from_lo_[tracked] = !make_flow_key(p, keys_[tracked], hashes[tracked]);
     if (kBenchCut == kCutKey) continue;
     // The index bucket is fetched while the rest of the burst decodes.
-    flows_.prefetch(hashes[tracked]);
-    tracked_[tracked] = static_cast<std::uint8_t>(i);
-    times_[tracked] = ts;
-    frame_bytes[tracked] = m->pkt_len;
-    frames[tracked] = rte_pktmbuf_mtod(m, const std::uint8_t*);
+    flows_.prefetch(tp.hash);
+    tp.frame = frame;
+    tp.time_ns = ts;
+    tp.frame_bytes = m->pkt_len;
+    tp.data_len = m->data_len;
+    tp.index = static_cast<std::uint8_t>(i);
     ++tracked;
   }
   engine_now_ns_ = engine_now;
   // The buckets have had the decoding of the burst to arrive; now start
   // fetching every candidate flow before the first is touched. (Doing this a
   // few packets behind the decoding instead made no measurable difference.)
-  for (unsigned t = 0; t < tracked; ++t) candidates[t] = flows_.lookup_candidate(hashes[t]);
+  for (unsigned t = 0; t < tracked; ++t) tracked_[t].candidate = flows_.lookup_candidate(tracked_[t].hash);
   auto add_if = [](Counter& c, unsigned v) {
     if (v != 0) c.add(v);
   };
-  add_if(counters_.ipv4, by_l3[static_cast<std::size_t>(net::L3::kIpv4)]);
+  add_if(counters_.ipv4, by_l3[static_cast<std::size_t>(net::L3::kIpv4)] + common);
   add_if(counters_.ipv6, by_l3[static_cast<std::size_t>(net::L3::kIpv6)]);
   add_if(counters_.arp, by_l3[static_cast<std::size_t>(net::L3::kArp)]);
   add_if(counters_.other_l3, by_l3[static_cast<std::size_t>(net::L3::kOther)]);
   add_if(counters_.fragments, fragments);
-  add_if(counters_.tcp, by_l4[static_cast<std::size_t>(net::L4::kTcp)]);
-  add_if(counters_.udp, by_l4[static_cast<std::size_t>(net::L4::kUdp)]);
+  add_if(counters_.tcp, by_l4[static_cast<std::size_t>(net::L4::kTcp)] + common_tcp);
+  add_if(counters_.udp, by_l4[static_cast<std::size_t>(net::L4::kUdp)] + (common - common_tcp));
   add_if(counters_.icmp, by_l4[static_cast<std::size_t>(net::L4::kIcmp)] +
                              by_l4[static_cast<std::size_t>(net::L4::kIcmpv6)]);
   add_if(counters_.other_l4, by_l4[static_cast<std::size_t>(net::L4::kOther)]);
@@ -141,6 +161,7 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
   counters_.rx_bytes.add(bytes);
 
   const bool judged = policy_ != nullptr && policy_->active();
+  const bool l7_active = l7_ != nullptr && l7_->enabled();
   const bool enforces = judged && setup_.mode == Mode::kInline;  // blocked flows' bytes never reach their server
   // Per verdict: first those the policy gave other than `pass` (the rest of
   // the burst is `pass`, or `malformed`), then, at the end, all of them.
@@ -152,37 +173,39 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
     bool evicted = false;  // in this burst: a candidate may name a removed flow
     auto emit_record = [this](const FlowRecord& r) { emit(r); };
     for (unsigned t = 0; t < tracked; ++t) {
-      std::int32_t pos = evicted ? -1 : flows_.resolve(keys_[t], hashes[t], candidates[t]);
-      if (pos < 0 && created) pos = flows_.lookup(keys_[t], hashes[t]);
-      const net::PacketLayers& p = layers_[tracked_[t]];
-      const bool is_tcp = p.l4 == net::L4::kTcp;
+      TrackedPacket& tp = tracked_[t];
+      std::int32_t pos = evicted ? -1 : flows_.resolve(tp.key, tp.hash, tp.candidate);
+      if (pos < 0 && created) pos = flows_.lookup(tp.key, tp.hash);
       if (pos < 0) {
-        pos = flows_.create(keys_[t], hashes[t], from_lo_[t], p.tcp_flags, link.rx_index, times_[t], emit_record);
+        pos = flows_.create(tp.key, tp.hash, tp.from_lo, tp.tcp_flags, link.rx_index, tp.time_ns, emit_record);
         created = true;
         evicted = flows_.stats().ended[static_cast<int>(FlowEndReason::kForced)] != evicted_before;
         if (pos < 0) continue;  // counted by the table
       }
       if (kBenchCut == kCutLookup) continue;
-      const int dir = flows_.account(pos, from_lo_[t], is_tcp, p.tcp_flags, frame_bytes[t], link.rx_index, times_[t],
-                                     emit_record);
+      const int dir = flows_.account(pos, tp.from_lo, tp.is_tcp, tp.tcp_flags, tp.frame_bytes, link.rx_index,
+                                     tp.time_ns, emit_record);
       Flow& flow = flows_.at(pos);
       if (kBenchCut == kCutAccount) continue;
-      if (judged) policy_->judge_flow(flow, p, dir == kToServer, times_[t]);
+      auto layers = [this, &tp]() -> const net::PacketLayers& { return full_layers(tp); };
+      if (judged) policy_->judge_flow(flow, layers, dir == kToServer, tp.time_ns);
       // Inline, a blocked flow's bytes never reach its server: nothing to decode.
       const bool blocked = enforces && flow.enforcement >= static_cast<std::uint8_t>(policy::Action::kDrop);
-      if (is_tcp && l7_ != nullptr && !blocked) l7_->on_tcp_packet(flow, dir, p, frames[t], times_[t]);
+      if (l7_active && tp.is_tcp && L7Engine::wants_packet(flow, tp.payload_len) && !blocked) {
+        l7_->on_tcp_packet(flow, dir, full_layers(tp), tp.frame, tp.time_ns);
+      }
       if (judged) {
-        const Verdict v = policy_->verdict(flow, p, frames[t], link);
+        const Verdict v = policy_->verdict(flow, layers, tp.frame, link);
         if (v != pass) [[unlikely]] {
-          verdicts[tracked_[t]] = v;
+          verdicts[tp.index] = v;
           ++tally[static_cast<std::size_t>(v)];
           ++n_overridden;
         }
       }
       // After the verdict, so that a packet the alert blocks is evidence too.
       if ((flow.policy_flags & kPolicyEvidence) != 0 && evidence_ != nullptr) [[unlikely]] {
-        const rte_mbuf* m = pkts[tracked_[t]];
-        evidence_->on_packet(static_cast<std::uint32_t>(pos), flow, frames[t], m->data_len, m->pkt_len, times_[t], dir);
+        evidence_->on_packet(static_cast<std::uint32_t>(pos), flow, tp.frame, tp.data_len, tp.frame_bytes,
+                             tp.time_ns, dir);
       }
     }
   }
@@ -202,6 +225,14 @@ std::uint16_t Worker::process_burst(rte_mbuf** pkts, std::uint16_t n, const Port
     if (tally[v] != 0) counters_.verdicts[v].add(tally[v]);
   }
   return tally[static_cast<std::size_t>(Verdict::kForward)];
+}
+
+const net::PacketLayers& Worker::full_layers(TrackedPacket& t) {
+  net::PacketLayers& p = layers_[t.index];
+  // Only a common-case frame is left undecoded, so this cannot fail.
+  if (!t.decoded) (void)net::decode_packet({t.frame, t.data_len}, p);
+  t.decoded = true;
+  return p;
 }
 
 void Worker::act(rte_mbuf** pkts, std::uint16_t n, const PortLink& link, const Verdict* verdicts,

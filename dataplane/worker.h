@@ -102,12 +102,32 @@ class Worker {
   FlowSnapshot* flow_snapshot_ = nullptr;
   EvidenceRecorder* evidence_ = nullptr;
 
+  // What the flow part of process_burst needs of a packet it looks up: its
+  // flow key, and what is read of its mbuf while the line is in cache (one
+  // array, so that the per-packet loop keeps one base pointer). A common-case frame is decoded
+  // no further than its flow key (net::decode_common_case_headers) until
+  // something asks for its layers (full_layers).
+  struct TrackedPacket {
+    FlowKey key;
+    std::uint32_t hash;         // flow_hash(key)
+    std::uint32_t candidate;    // FlowTable::lookup_candidate(hash)
+    const std::uint8_t* frame;
+    std::uint64_t time_ns;
+    std::uint32_t frame_bytes;  // pkt_len, for the flow's byte counts
+    std::uint16_t data_len;     // of the first segment: what the decoder reads
+    std::uint16_t payload_len;
+    std::uint8_t index;         // in the burst
+    std::uint8_t tcp_flags;
+    bool is_tcp;
+    bool from_lo;               // travels from the key's low endpoint
+    bool decoded;               // layers_[index] holds its layers
+  };
+  // The packet's layers, decoding them now if that was left for later.
+  const net::PacketLayers& full_layers(TrackedPacket& t);
+
   // Per-burst scratch, reused: no allocation on the path.
   std::array<net::PacketLayers, kBurst> layers_{};
-  std::array<FlowKey, kBurst> keys_{};
-  std::array<std::uint8_t, kBurst> tracked_{};      // burst index of each looked-up packet
-  std::array<bool, kBurst> from_lo_{};
-  std::array<std::uint64_t, kBurst> times_{};
+  std::array<TrackedPacket, kBurst> tracked_{};
 };
 
 }  // namespace segward::dataplane

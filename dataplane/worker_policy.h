@@ -58,11 +58,13 @@ class WorkerPolicy {
 
   // Before the flow's L7 decoding: a flow without a rule under the running
   // policy gets one (and its alert, if the rule's action is not allow).
-  // `frame`/`p`: the packet being processed; `from_client`: it travels from
-  // the flow's client to its server.
-  void judge_flow(Flow& flow, const net::PacketLayers& p, bool from_client, std::uint64_t now_ns) {
+  // `layers()`: the packet being processed, decoded (on demand: a packet of
+  // a classified flow never needs it); `from_client`: it travels from the
+  // flow's client to its server.
+  template <class Layers>
+  void judge_flow(Flow& flow, Layers&& layers, bool from_client, std::uint64_t now_ns) {
     if ((flow.policy_flags & kPolicyClassified) != 0 && flow.policy_generation == generation_) [[likely]] return;
-    classify(flow, p, from_client, now_ns);
+    classify(flow, layers(), from_client, now_ns);
   }
 
   // The flow's rule has L7 conditions the L7 engine must check.
@@ -81,12 +83,14 @@ class WorkerPolicy {
 
   // After L7 decoding: what happens to the packet. Sends the resets of a
   // reset flow (inline, TCP, once). Inline here for the common case, an
-  // allowed flow: a call per packet cost more than the decision.
-  Verdict verdict(Flow& flow, const net::PacketLayers& p, const std::uint8_t* frame, const PortLink& link) {
+  // allowed flow: a call per packet cost more than the decision. `layers()`
+  // as for judge_flow: only a blocked packet needs it.
+  template <class Layers>
+  Verdict verdict(Flow& flow, Layers&& layers, const std::uint8_t* frame, const PortLink& link) {
     rule_packets_[rule_slot(flow.rule)].add();
     if (!inline_) return Verdict::kObserve;
     if (flow.enforcement <= static_cast<std::uint8_t>(policy::Action::kAlert)) [[likely]] return Verdict::kForward;
-    return block(flow, p, frame, link);
+    return block(flow, layers(), frame, link);
   }
 
   // A decoded message `m` of flow `flow_id` (`flow`: null once the flow

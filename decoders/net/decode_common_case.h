@@ -11,6 +11,9 @@
 // the fuzz target check that on every input); false means "not the common
 // case" and leaves `out` for the layered decoder to reset and fill.
 //
+// decode_common_case_headers reads only what the flow table needs of the
+// same frames, for a packet that needs nothing more.
+//
 // Defined here, inline, so that the worker's per-packet loop expands it in
 // place (decode_packet_inline): two calls per packet, with their register
 // saves, cost about 25 instructions of the ~150 the decode takes.
@@ -45,20 +48,48 @@ constexpr std::size_t kTimestampOptionBytes = 12;  // NOP, NOP, kind 8, length 1
 
 }  // namespace common_case
 
-// True when `frame` is the common case and `out` now holds exactly what the
-// layered decoder gives for it; false (and `out` unspecified) otherwise.
-[[gnu::always_inline]] inline bool decode_common_case(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
-  using namespace common_case;
+}  // namespace detail
+
+// What a worker needs of a common-case frame to find and account its flow,
+// read straight from the frame into a small value the caller keeps in
+// registers. Filling all of PacketLayers (~130 bytes) costs more than the
+// flow lookup; most packets of a known flow need nothing else (the L7
+// engine, the policy's classification and its resets ask for the full
+// layers, and get them by decoding the frame again: decode_common_case).
+struct CommonCaseHeaders {
+  // The address bytes as the frame holds them (network order), loaded as
+  // one native word each: the same word make_flow_key reads from
+  // PacketLayers::src_ip.bytes, so both give the same key.
+  std::uint32_t src_ip_word = 0;
+  std::uint32_t dst_ip_word = 0;
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::uint32_t ports = 0;        // src_port << 16 | dst_port, in one load
+  std::uint16_t vlan = 0;         // the tag's VID; 0 when untagged
+  std::uint16_t l3_offset = 0;    // 14, or 18 behind one tag
+  std::uint16_t header_len = 0;   // of the TCP or UDP header
+  std::uint16_t payload_len = 0;  // trimmed to the IP/UDP length, as PacketLayers::payload_len
+  std::uint8_t ip_proto = 0;      // ip_proto::kTcp or kUdp
+  std::uint8_t tcp_flags = 0;     // 0 for UDP
+  bool tagged = false;
+  bool timestamps = false;        // TCP header is 20 bytes plus NOP NOP timestamps
+};
+
+// True when `frame` is the common case (see the top of this file), with its
+// headers in `h`; false otherwise (`h` unspecified). decode_common_case
+// accepts exactly the frames this accepts.
+[[gnu::always_inline]] inline bool decode_common_case_headers(std::span<const std::uint8_t> frame,
+                                                              CommonCaseHeaders& h) noexcept {
+  using namespace detail::common_case;
   const std::uint8_t* __restrict p = frame.data();
   const std::size_t size = frame.size();
   if (size < kEthernetBytes + kIpv4Bytes + kUdpBytes || size > kMaxFrameBytes) return false;
 
   std::size_t l3 = kEthernetBytes;
   std::uint16_t type = decoders::load_be16(p + 12);
-  std::uint16_t vlan = 0;
-  const bool tagged = type == ether_type::kVlan;
-  if (tagged) {
-    vlan = decoders::load_be16(p + 14) & 0x0fff;
+  h.tagged = type == ether_type::kVlan;
+  h.vlan = 0;
+  if (h.tagged) {
+    h.vlan = decoders::load_be16(p + 14) & 0x0fff;
     type = decoders::load_be16(p + 16);
     l3 += kVlanTagBytes;
   }
@@ -71,25 +102,24 @@ constexpr std::size_t kTimestampOptionBytes = 12;  // NOP, NOP, kind 8, length 1
     return false;
   }
   const std::uint8_t proto = ip[9];
-  const std::size_t l4 = l3 + kIpv4Bytes;
   const std::size_t l4_len = total_len - kIpv4Bytes;
-  const std::uint8_t* __restrict t = p + l4;
+  const std::uint8_t* __restrict t = ip + kIpv4Bytes;
 
-  // Everything the layered decoder reads is known to be well formed from here
-  // on; check the L4 header before writing anything.
   std::size_t header_len = 0;
   std::size_t payload_len = 0;
-  bool timestamps = false;
+  h.timestamps = false;
+  h.tcp_flags = 0;
   if (proto == ip_proto::kTcp) {
     if (l4_len < kTcpBytes) return false;
     header_len = static_cast<std::size_t>(t[12] >> 4) * 4;
     if (header_len == kTcpBytes + kTimestampOptionBytes) {
       if (header_len > l4_len || decoders::load_be32(t + kTcpBytes) != kNopNopTimestamps) return false;
-      timestamps = true;
+      h.timestamps = true;
     } else if (header_len != kTcpBytes) {
       return false;
     }
     payload_len = l4_len - header_len;
+    h.tcp_flags = t[13];
   } else if (proto == ip_proto::kUdp) {
     if (l4_len < kUdpBytes) return false;
     const std::size_t udp_len = decoders::load_be16(t + 4);
@@ -99,6 +129,48 @@ constexpr std::size_t kTimestampOptionBytes = 12;  // NOP, NOP, kind 8, length 1
   } else {
     return false;
   }
+  std::memcpy(&h.src_ip_word, ip + 12, 4);
+  std::memcpy(&h.dst_ip_word, ip + 16, 4);
+  h.ports = decoders::load_be32(t);
+  h.src_port = static_cast<std::uint16_t>(h.ports >> 16);
+  h.dst_port = static_cast<std::uint16_t>(h.ports);
+  h.l3_offset = static_cast<std::uint16_t>(l3);
+  h.header_len = static_cast<std::uint16_t>(header_len);
+  h.payload_len = static_cast<std::uint16_t>(payload_len);
+  h.ip_proto = proto;
+  return true;
+}
+
+// The contract between the two common-case decoders, as the tests and the
+// fuzz target check it: `h` says what `p` (the full decode of the same
+// frame) says.
+inline bool headers_agree(const CommonCaseHeaders& h, const PacketLayers& p) noexcept {
+  std::uint32_t src = 0;
+  std::uint32_t dst = 0;
+  std::memcpy(&src, p.src_ip.bytes.data(), 4);
+  std::memcpy(&dst, p.dst_ip.bytes.data(), 4);
+  const L4 l4 = h.ip_proto == ip_proto::kTcp ? L4::kTcp : L4::kUdp;
+  return p.l3 == L3::kIpv4 && !p.src_ip.v6 && src == h.src_ip_word && dst == h.dst_ip_word && p.l4 == l4 &&
+         p.ip_proto == h.ip_proto && p.src_port == h.src_port && p.dst_port == h.dst_port &&
+         h.ports == (static_cast<std::uint32_t>(h.src_port) << 16 | h.dst_port) &&
+         p.vlan_count == (h.tagged ? 1 : 0) && (h.tagged ? p.vlan_ids[0] : 0) == h.vlan &&
+         p.l3_offset == h.l3_offset && p.payload_offset - p.l4_offset == h.header_len &&
+         p.payload_len == h.payload_len && p.tcp_flags == h.tcp_flags &&
+         p.tcp_options.has_timestamps == h.timestamps;
+}
+
+namespace detail {
+
+// True when `frame` is the common case and `out` now holds exactly what the
+// layered decoder gives for it; false (and `out` unspecified) otherwise.
+[[gnu::always_inline]] inline bool decode_common_case(std::span<const std::uint8_t> frame, PacketLayers& out) noexcept {
+  using namespace common_case;
+  CommonCaseHeaders h;
+  if (!decode_common_case_headers(frame, h)) return false;
+  const std::uint8_t* __restrict p = frame.data();
+  const std::uint8_t* __restrict ip = p + h.l3_offset;
+  const std::uint8_t* __restrict t = ip + kIpv4Bytes;
+  const std::size_t l4 = h.l3_offset + kIpv4Bytes;
 
   // Every field is written here, none twice: no reset first. A memset of the
   // whole struct compiles to `rep stos`, whose start-up alone costs more than
@@ -107,31 +179,31 @@ constexpr std::size_t kTimestampOptionBytes = 12;  // NOP, NOP, kind 8, length 1
   static_assert(offsetof(PacketLayers, src_mac) == offsetof(PacketLayers, dst_mac) + 6);
   std::memcpy(reinterpret_cast<unsigned char*>(&out) + offsetof(PacketLayers, dst_mac), p, 12);
   out.ether_type = ether_type::kIpv4;
-  out.vlan_count = tagged ? 1 : 0;
-  out.vlan_ids = {vlan, 0};
+  out.vlan_count = h.tagged ? 1 : 0;
+  out.vlan_ids = {h.vlan, 0};
   out.l3 = L3::kIpv4;
   out.src_ip = IpAddress{};
   out.dst_ip = IpAddress{};
-  std::memcpy(out.src_ip.bytes.data(), ip + 12, 4);
-  std::memcpy(out.dst_ip.bytes.data(), ip + 16, 4);
-  out.ip_proto = proto;
+  std::memcpy(out.src_ip.bytes.data(), &h.src_ip_word, 4);
+  std::memcpy(out.dst_ip.bytes.data(), &h.dst_ip_word, 4);
+  out.ip_proto = h.ip_proto;
   out.ttl = ip[8];
   out.is_fragment = false;
   out.is_later_fragment = false;
-  out.l3_offset = static_cast<std::uint16_t>(l3);
+  out.l3_offset = h.l3_offset;
   out.l4_offset = static_cast<std::uint16_t>(l4);
-  out.payload_offset = static_cast<std::uint16_t>(l4 + header_len);
-  out.payload_len = static_cast<std::uint16_t>(payload_len);
-  out.src_port = decoders::load_be16(t);
-  out.dst_port = decoders::load_be16(t + 2);
+  out.payload_offset = static_cast<std::uint16_t>(l4 + h.header_len);
+  out.payload_len = h.payload_len;
+  out.src_port = h.src_port;
+  out.dst_port = h.dst_port;
   out.tcp_options = TcpOptions{};
-  if (proto == ip_proto::kTcp) {
+  if (h.ip_proto == ip_proto::kTcp) {
     out.l4 = L4::kTcp;
     out.tcp_seq = decoders::load_be32(t + 4);
     out.tcp_ack = decoders::load_be32(t + 8);
-    out.tcp_flags = t[13];
+    out.tcp_flags = h.tcp_flags;
     out.tcp_window = decoders::load_be16(t + 14);
-    if (timestamps) {
+    if (h.timestamps) {
       out.tcp_options.has_timestamps = true;
       out.tcp_options.ts_value = decoders::load_be32(t + kTcpBytes + 4);
       out.tcp_options.ts_echo = decoders::load_be32(t + kTcpBytes + 8);

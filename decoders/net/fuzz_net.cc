@@ -57,9 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(segward::net::decode_packet_layered(frame, layered) == err);
   check(layered == layers);
   PacketLayers shortcut;
-  if (segward::net::detail::decode_common_case(frame, shortcut)) {
+  const bool common = segward::net::detail::decode_common_case(frame, shortcut);
+  if (common) {
     check(err == segward::net::DecodeError::kNone);
     check(shortcut == layers);
   }
+  // The headers-only decode takes the same frames and reads the same values.
+  segward::net::CommonCaseHeaders headers;
+  check(segward::net::decode_common_case_headers(frame, headers) == common);
+  if (common) check(segward::net::headers_agree(headers, layers));
   return 0;
 }

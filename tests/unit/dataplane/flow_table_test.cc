@@ -8,6 +8,7 @@
 
 #include "dataplane/event_ring.h"
 #include "dataplane/worker.h"
+#include "tests/unit/net/frame_builder.h"
 
 #include <algorithm>
 #include <atomic>
@@ -101,6 +102,46 @@ TEST(FlowKey, TheHashMadeWithTheKeyIsTheKeysHashInBothDirections) {
     EXPECT_EQ(flow_hash(ka), ha);
     EXPECT_EQ(ha, hb);
   }
+}
+
+// The worker keys a common-case frame from its headers alone
+// (net::decode_common_case_headers) and every other frame from its layers: a
+// flow's packets must find one entry whichever way each was keyed.
+TEST(FlowKey, TheKeyFromCommonCaseHeadersIsTheKeyFromTheFullDecode) {
+  using namespace net::testing;
+  const Bytes data = payload_bytes(10);
+  const std::vector<Bytes> frames = {
+      tcp_v4_frame({.flags = 0x10}),
+      tcp_v4_frame({.flags = 0x18, .options = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}}, data),
+      ethernet(0x0800, ipv4(tcp({.flags = 0x11})), {{0x8100, 4094}}),
+      ethernet(0x0800, ipv4(tcp({.flags = 0x10})), {{0x8100, 0}}),  // a priority tag: VID 0
+      ethernet(0x0800, ipv4(udp(5000, 53, data), {.proto = 17})),
+      ethernet(0x0800, ipv4(udp(53, 53, data), {.proto = 17}), {{0x8100, 7}}),
+  };
+  std::mt19937 rng(20261204);
+  int compared = 0;
+  for (const Bytes& original : frames) {
+    const std::size_t l3 = original[12] == 0x81 ? 18 : 14;
+    for (int round = 0; round < 500; ++round) {
+      Bytes f = original;
+      // Addresses and ports, often equal so the port breaks the tie.
+      for (std::size_t at = l3 + 12; at < l3 + 24; ++at) f[at] = static_cast<std::uint8_t>(rng() % 3);
+      net::CommonCaseHeaders h;
+      ASSERT_TRUE(net::decode_common_case_headers(f, h));
+      net::PacketLayers p;
+      ASSERT_EQ(net::decode_packet_layered(f, p), net::DecodeError::kNone);
+      FlowKey from_headers, from_layers;
+      std::uint32_t hash_headers = 0, hash_layers = 1;
+      const bool reverse_headers = make_flow_key(h, from_headers, hash_headers);
+      const bool reverse_layers = make_flow_key(p, from_layers, hash_layers);
+      ASSERT_EQ(0, std::memcmp(&from_headers, &from_layers, sizeof from_headers)) << "round " << round;
+      ASSERT_EQ(hash_headers, hash_layers);
+      ASSERT_EQ(flow_hash(from_headers), hash_headers);
+      ASSERT_EQ(reverse_headers, reverse_layers);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 3000);
 }
 
 TEST(FlowKey, VlanSeparatesFlows) {

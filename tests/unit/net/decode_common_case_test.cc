@@ -77,6 +77,12 @@ void expect_same_as_layered(std::span<const std::uint8_t> frame, bool expect_sho
     EXPECT_EQ(layered_err, DecodeError::kNone) << name;
     EXPECT_TRUE(shortcut == layered) << name;
   }
+  CommonCaseHeaders headers;
+  std::memset(static_cast<void*>(&headers), 0xa5, sizeof headers);
+  EXPECT_EQ(decode_common_case_headers(exact, headers), expect_shortcut) << name;
+  if (took) {
+    EXPECT_TRUE(headers_agree(headers, layered)) << name;
+  }
   PacketLayers via_entry;
   EXPECT_EQ(decode_packet(exact, via_entry), layered_err) << name;
   EXPECT_TRUE(via_entry == layered) << name;
@@ -98,18 +104,26 @@ TEST(DecodeCommonCase, AgreesOnPrefixesAndCorruptions) {
     for (std::size_t n = 0; n <= f.bytes.size(); ++n) {
       const std::span<const std::uint8_t> prefix(f.bytes.data(), n);
       PacketLayers a, b;
-      if (detail::decode_common_case(prefix, a)) {
+      CommonCaseHeaders h;
+      const bool took = detail::decode_common_case(prefix, a);
+      ASSERT_EQ(decode_common_case_headers(prefix, h), took) << f.name << " prefix " << n;
+      if (took) {
         ASSERT_EQ(decode_packet_layered(prefix, b), DecodeError::kNone) << f.name << " prefix " << n;
         ASSERT_TRUE(a == b) << f.name << " prefix " << n;
+        ASSERT_TRUE(headers_agree(h, b)) << f.name << " prefix " << n;
       }
     }
     for (int round = 0; round < 2000; ++round) {
       Bytes bent = f.bytes;
       bent[rng() % std::min<std::size_t>(bent.size(), 70)] = static_cast<std::uint8_t>(rng());
       PacketLayers a, b;
-      if (detail::decode_common_case(bent, a)) {
+      CommonCaseHeaders h;
+      const bool took = detail::decode_common_case(bent, a);
+      ASSERT_EQ(decode_common_case_headers(bent, h), took) << f.name << " round " << round;
+      if (took) {
         ASSERT_EQ(decode_packet_layered(bent, b), DecodeError::kNone) << f.name << " round " << round;
         ASSERT_TRUE(a == b) << f.name << " round " << round;
+        ASSERT_TRUE(headers_agree(h, b)) << f.name << " round " << round;
       }
     }
   }
