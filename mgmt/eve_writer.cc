@@ -49,8 +49,7 @@ void EveWriter::write(const events::Event& event) {
   (void)google::protobuf::util::MessageToJsonString(event, &line_, options);
   unquote_int64_fields(line_);
   line_.push_back('\n');
-  file_.write(line_, static_cast<std::uint64_t>(std::time(nullptr)));
-  ++written_;
+  if (file_.write(line_, static_cast<std::uint64_t>(std::time(nullptr)))) ++written_;
 }
 
 

@@ -20,12 +20,14 @@ class EveWriter {
   EveWriter& operator=(const EveWriter&) = delete;
 
   void write(const events::Event& event);
-  void flush() { file_.flush(); }
+  void flush() { (void)file_.flush(); }
   // SIGHUP: open the path again (logrotate moved the file away).
   bool reopen() { return file_.reopen(); }
   // Each management loop pass: rotation by age.
   void tick(std::uint64_t now_s) { file_.tick(now_s); }
+  // Events written whole (a failed write is counted in write_errors()).
   [[nodiscard]] std::uint64_t written() const { return written_; }
+  [[nodiscard]] std::uint64_t write_errors() const { return file_.write_errors(); }
   // The JSON of the event written last (no newline), for the other outputs.
   [[nodiscard]] std::string_view last_json() const {
     return std::string_view(line_).substr(0, line_.empty() ? 0 : line_.size() - 1);

@@ -103,8 +103,7 @@ void EventOutputs::write(const events::Event& e, std::string_view json, std::uin
       (void)google::protobuf::util::SerializeDelimitedToZeroCopyStream(e, &out);
     }
     if (pb_file_ != nullptr) {
-      pb_file_->write(buffer_, now_ns / 1'000'000'000ULL);
-      ++pb_written_;
+      if (pb_file_->write(buffer_, now_ns / 1'000'000'000ULL)) ++pb_written_;
     } else {
       (void)pb_socket_->send(buffer_, now_ns);
     }
@@ -112,7 +111,7 @@ void EventOutputs::write(const events::Event& e, std::string_view json, std::uin
 }
 
 void EventOutputs::flush() {
-  if (pb_file_ != nullptr) pb_file_->flush();
+  if (pb_file_ != nullptr) (void)pb_file_->flush();
 }
 
 bool EventOutputs::reopen() { return pb_file_ == nullptr || pb_file_->reopen(); }
@@ -129,7 +128,7 @@ void EventOutputs::render_stats(events::Stats& out) const {
     o.set_dropped(dropped);
   };
   if (syslog_ != nullptr) add("syslog", syslog_->sent(), syslog_->dropped());
-  if (pb_file_ != nullptr) add("protobuf", pb_written_, 0);
+  if (pb_file_ != nullptr) add("protobuf", pb_written_, pb_file_->write_errors());
   if (pb_socket_ != nullptr) add("protobuf", pb_socket_->sent(), pb_socket_->dropped());
 }
 

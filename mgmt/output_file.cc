@@ -35,13 +35,38 @@ OutputFile::~OutputFile() {
   if (owned_) std::fclose(out_);
 }
 
-void OutputFile::write(std::string_view data, std::uint64_t now_s) {
+bool OutputFile::write(std::string_view data, std::uint64_t now_s) {
   if (owned_ && rotation_.max_bytes != 0 && bytes_ != 0 && bytes_ + data.size() > rotation_.max_bytes) rotate(now_s);
-  std::fwrite(data.data(), 1, data.size(), out_);
-  bytes_ += data.size();
+  const std::size_t n = std::fwrite(data.data(), 1, data.size(), out_);
+  bytes_ += n;
+  if (n != data.size()) return failed("write");
+  succeeded();
+  return true;
 }
 
-void OutputFile::flush() { std::fflush(out_); }
+bool OutputFile::flush() {
+  if (std::fflush(out_) != 0) return failed("flush");
+  return true;
+}
+
+bool OutputFile::failed(const char* doing) {
+  ++write_errors_;
+  if (!failing_) {
+    platform::log_error(path_ + ": cannot " + doing + " " + what_ + " (" + std::strerror(errno) +
+                        "); what it could not write is lost, and counted, until writing works again");
+  }
+  failing_ = true;
+  std::clearerr(out_);  // so that the next write tries again
+  return false;
+}
+
+void OutputFile::succeeded() {
+  if (failing_) {
+    platform::log_warning(path_ + ": " + what_ + " writable again after " + std::to_string(write_errors_) +
+                       " write errors so far");
+  }
+  failing_ = false;
+}
 
 void OutputFile::tick(std::uint64_t now_s) {
   if (owned_ && rotation_.max_age_s != 0 && bytes_ != 0 && now_s >= opened_s_ + rotation_.max_age_s) rotate(now_s);

@@ -26,8 +26,11 @@ class OutputFile {
 
   // Appends `data`; records (lines) are never split across files: a
   // rotation happens before a write that would pass the size limit.
-  void write(std::string_view data, std::uint64_t now_s);
-  void flush();
+  // False when the record could not be written whole (disk full, I/O
+  // error): counted in write_errors(), and logged once per run of failures.
+  bool write(std::string_view data, std::uint64_t now_s);
+  // False when buffered records could not be written; counted likewise.
+  bool flush();
   // Closes and opens PATH again (a moved file is left to whoever moved it).
   // On failure keeps writing to the old descriptor and returns false.
   bool reopen();
@@ -37,10 +40,14 @@ class OutputFile {
 
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] std::uint64_t rotations() const { return rotations_; }
+  // Writes and flushes that failed since start-up (each a lost record or more).
+  [[nodiscard]] std::uint64_t write_errors() const { return write_errors_; }
 
  private:
   void open_fresh(std::uint64_t now_s);
   void rotate(std::uint64_t now_s);
+  bool failed(const char* doing);  // counts, logs the first of a run, clears the stream's error
+  void succeeded();
 
   std::string path_;
   RotationPolicy rotation_;
@@ -50,6 +57,8 @@ class OutputFile {
   std::uint64_t bytes_ = 0;       // in the current file
   std::uint64_t opened_s_ = 0;
   std::uint64_t rotations_ = 0;
+  std::uint64_t write_errors_ = 0;
+  bool failing_ = false;  // the last write or flush failed
 };
 
 }  // namespace segward::mgmt

@@ -484,6 +484,7 @@ SensorReport run_sensor(const Config& config, const SensorOptions& options) {
   }
   report.forwarding_seconds = static_cast<double>(loops_end_tsc - start_tsc) / static_cast<double>(rte_get_tsc_hz());
   report.events_written = eve.written();
+  report.eve_write_errors = eve.write_errors();
   if (policy != nullptr) report.policy_source = policy->current().source();
   if (rules != nullptr) {
     std::string where;

@@ -41,6 +41,7 @@ struct SensorReport {
   StatsSnapshot totals;
   std::uint64_t flow_events = 0;
   std::uint64_t events_written = 0;
+  std::uint64_t eve_write_errors = 0;  // failed writes and flushes of the EVE file (lost events)
   double dataplane_seconds = 0;   // worker launch until every worker finished, flows ended and handed over
   double forwarding_seconds = 0;  // worker launch until the last worker's polling loop ended: packets/s divide by this
   std::uint64_t capture_packets = 0;   // replay: records in the files

@@ -112,8 +112,12 @@ void print_replay_summary(std::FILE* out, const std::vector<std::string>& captur
   }
   if (!r.policy_source.empty()) std::fprintf(out, "  policy    %s\n", r.policy_source.c_str());
   if (!r.signatures.empty()) std::fprintf(out, "  rules     %s\n", r.signatures.c_str());
-  std::fprintf(out, "  events    %llu written to %s\n", static_cast<unsigned long long>(r.events_written),
+  std::fprintf(out, "  events    %llu written to %s", static_cast<unsigned long long>(r.events_written),
                eve_path == "-" ? "standard output" : eve_path.c_str());
+  if (r.eve_write_errors != 0) {
+    std::fprintf(out, " (%llu write errors: events were lost)", static_cast<unsigned long long>(r.eve_write_errors));
+  }
+  std::fputc('\n', out);
 }
 
 }  // namespace segward::mgmt

@@ -472,8 +472,17 @@ CLI_EVENTS = {"CREATED_EVENT": "NodeCreated", "DELETED_EVENT": "NodeDeleted",
 CLI_TS = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}):\d+\(0x[0-9a-f]+\):ZOO_(\w+)@(\w+)@\d+: (.*)$")
 
 
+# The start of one of the C client's log lines, wherever it is.
+CLI_LOG_START = re.compile(r"([^\n])(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}:\d+\(0x[0-9a-f]+\):ZOO_)")
+
+
 def parse_cli(text, client="cli_mt"):
     """Records from `cli_mt -d` output (its C client's debug log on stderr)."""
+    # stdout and stderr share one file, written by two threads: a log line
+    # can land right after a printed line's text, before its newline
+    # ("... for path /cli-mt2026-12-04 21:34:18,912:...ZOO_DEBUG@..."). Put
+    # every log line back on a line of its own.
+    text = CLI_LOG_START.sub(r"\1\n\2", text)
     records = []
     session = None
     by_xid = {}

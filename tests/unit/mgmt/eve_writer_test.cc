@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -78,6 +79,49 @@ TEST(EveJson, FlowEventHasSuricataFieldsAndZeroCounts) {
       R"("state":"new","reason":"timeout"},)"
       R"("tcp":{"tcp_flags":"02","tcp_flags_ts":"02","tcp_flags_tc":"00","syn":true,"fin":false,"rst":false}})",
       line);
+}
+
+}  // namespace
+}  // namespace segward::mgmt
+
+namespace segward::mgmt {
+namespace {
+
+// A full disk (/dev/full answers every write with ENOSPC): records that do
+// not reach the file are counted, not reported as written.
+TEST(OutputFileErrors, AFullDiskCountsWriteErrorsAndNoRecordAsWritten) {
+  OutputFile file("/dev/full", RotationPolicy{}, "test output");
+  const std::string line(1000, 'x');
+  unsigned written = 0;
+  // Past stdio's buffer, so that writes themselves reach the device.
+  for (int i = 0; i < 64; ++i) written += file.write(line, 0) ? 1 : 0;
+  const bool flushed = file.flush();
+  EXPECT_FALSE(flushed);
+  EXPECT_LT(written, 64u);
+  EXPECT_GE(file.write_errors(), 64u - written);
+}
+
+TEST(OutputFileErrors, AWritableFileHasNone) {
+  const std::string path = ::testing::TempDir() + "segward-output-file-ok.log";
+  std::remove(path.c_str());
+  {
+    OutputFile file(path, RotationPolicy{}, "test output");
+    for (int i = 0; i < 64; ++i) EXPECT_TRUE(file.write(std::string(1000, 'y'), 0));
+    EXPECT_TRUE(file.flush());
+    EXPECT_EQ(file.write_errors(), 0u);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(OutputFileErrors, EveWriterCountsOnlyEventsThatReachedTheFile) {
+  EveWriter eve("/dev/full");
+  events::Event e;
+  e.set_event_type("stats");
+  e.set_timestamp("2026-12-04T00:00:00.000000+0000");
+  for (int i = 0; i < 200; ++i) eve.write(e);
+  eve.flush();
+  EXPECT_LT(eve.written(), 200u);
+  EXPECT_GT(eve.write_errors(), 0u);
 }
 
 }  // namespace
