@@ -104,9 +104,10 @@ class Worker {
 
   // What the flow part of process_burst needs of a packet it looks up: its
   // flow key, and what is read of its mbuf while the line is in cache (one
-  // array, so that the per-packet loop keeps one base pointer). A common-case frame is decoded
-  // no further than its flow key (net::decode_common_case_headers) until
-  // something asks for its layers (full_layers).
+  // array, so that the per-packet loop keeps one base pointer). A
+  // common-case frame is decoded no further than its flow key
+  // (net::decode_common_case_headers) until something asks for its layers
+  // (full_layers).
   struct TrackedPacket {
     FlowKey key;
     std::uint32_t hash;         // flow_hash(key)

@@ -40,12 +40,15 @@ bool OutputFile::write(std::string_view data, std::uint64_t now_s) {
   const std::size_t n = std::fwrite(data.data(), 1, data.size(), out_);
   bytes_ += n;
   if (n != data.size()) return failed("write");
-  succeeded();
   return true;
 }
 
 bool OutputFile::flush() {
   if (std::fflush(out_) != 0) return failed("flush");
+  // Only a flush shows the bytes reached the file: a write may just have
+  // gone into stdio's buffer, and logging a recovery then would alternate
+  // with the next flush's failure.
+  succeeded();
   return true;
 }
 
@@ -63,7 +66,7 @@ bool OutputFile::failed(const char* doing) {
 void OutputFile::succeeded() {
   if (failing_) {
     platform::log_warning(path_ + ": " + what_ + " writable again after " + std::to_string(write_errors_) +
-                       " write errors so far");
+                          " write errors so far");
   }
   failing_ = false;
 }

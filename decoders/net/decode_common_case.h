@@ -62,8 +62,7 @@ struct CommonCaseHeaders {
   // PacketLayers::src_ip.bytes, so both give the same key.
   std::uint32_t src_ip_word = 0;
   std::uint32_t dst_ip_word = 0;
-  std::uint16_t src_port = 0, dst_port = 0;
-  std::uint32_t ports = 0;        // src_port << 16 | dst_port, in one load
+  std::uint32_t ports = 0;        // source port << 16 | destination port, in one load
   std::uint16_t vlan = 0;         // the tag's VID; 0 when untagged
   std::uint16_t l3_offset = 0;    // 14, or 18 behind one tag
   std::uint16_t header_len = 0;   // of the TCP or UDP header
@@ -72,6 +71,9 @@ struct CommonCaseHeaders {
   std::uint8_t tcp_flags = 0;     // 0 for UDP
   bool tagged = false;
   bool timestamps = false;        // TCP header is 20 bytes plus NOP NOP timestamps
+
+  [[nodiscard]] std::uint16_t src_port() const noexcept { return static_cast<std::uint16_t>(ports >> 16); }
+  [[nodiscard]] std::uint16_t dst_port() const noexcept { return static_cast<std::uint16_t>(ports); }
 };
 
 // True when `frame` is the common case (see the top of this file), with its
@@ -132,8 +134,6 @@ struct CommonCaseHeaders {
   std::memcpy(&h.src_ip_word, ip + 12, 4);
   std::memcpy(&h.dst_ip_word, ip + 16, 4);
   h.ports = decoders::load_be32(t);
-  h.src_port = static_cast<std::uint16_t>(h.ports >> 16);
-  h.dst_port = static_cast<std::uint16_t>(h.ports);
   h.l3_offset = static_cast<std::uint16_t>(l3);
   h.header_len = static_cast<std::uint16_t>(header_len);
   h.payload_len = static_cast<std::uint16_t>(payload_len);
@@ -151,8 +151,7 @@ inline bool headers_agree(const CommonCaseHeaders& h, const PacketLayers& p) noe
   std::memcpy(&dst, p.dst_ip.bytes.data(), 4);
   const L4 l4 = h.ip_proto == ip_proto::kTcp ? L4::kTcp : L4::kUdp;
   return p.l3 == L3::kIpv4 && !p.src_ip.v6 && src == h.src_ip_word && dst == h.dst_ip_word && p.l4 == l4 &&
-         p.ip_proto == h.ip_proto && p.src_port == h.src_port && p.dst_port == h.dst_port &&
-         h.ports == (static_cast<std::uint32_t>(h.src_port) << 16 | h.dst_port) &&
+         p.ip_proto == h.ip_proto && p.src_port == h.src_port() && p.dst_port == h.dst_port() &&
          p.vlan_count == (h.tagged ? 1 : 0) && (h.tagged ? p.vlan_ids[0] : 0) == h.vlan &&
          p.l3_offset == h.l3_offset && p.payload_offset - p.l4_offset == h.header_len &&
          p.payload_len == h.payload_len && p.tcp_flags == h.tcp_flags &&
@@ -194,8 +193,8 @@ namespace detail {
   out.l4_offset = static_cast<std::uint16_t>(l4);
   out.payload_offset = static_cast<std::uint16_t>(l4 + h.header_len);
   out.payload_len = h.payload_len;
-  out.src_port = h.src_port;
-  out.dst_port = h.dst_port;
+  out.src_port = h.src_port();
+  out.dst_port = h.dst_port();
   out.tcp_options = TcpOptions{};
   if (h.ip_proto == ip_proto::kTcp) {
     out.l4 = L4::kTcp;

@@ -87,9 +87,11 @@ TEST(EveJson, FlowEventHasSuricataFieldsAndZeroCounts) {
 namespace segward::mgmt {
 namespace {
 
-// A full disk (/dev/full answers every write with ENOSPC): records that do
-// not reach the file are counted, not reported as written.
-TEST(OutputFileErrors, AFullDiskCountsWriteErrorsAndNoRecordAsWritten) {
+// A full disk (/dev/full answers every write with ENOSPC): the writes and
+// flushes that fail are counted, and a failed write is not reported as
+// written. (A record stdio only buffered counts as written until its flush
+// fails; that failure is counted too.)
+TEST(OutputFileErrors, AFullDiskFailsWritesAndCountsThem) {
   OutputFile file("/dev/full", RotationPolicy{}, "test output");
   const std::string line(1000, 'x');
   unsigned written = 0;
@@ -113,7 +115,7 @@ TEST(OutputFileErrors, AWritableFileHasNone) {
   std::remove(path.c_str());
 }
 
-TEST(OutputFileErrors, EveWriterCountsOnlyEventsThatReachedTheFile) {
+TEST(OutputFileErrors, EveWriterDoesNotCountFailedWritesAsWritten) {
   EveWriter eve("/dev/full");
   events::Event e;
   e.set_event_type("stats");
